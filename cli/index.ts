@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+/**
+ * The `torq-sso` command: the local workspace, SAML metadata inspection, and claim evaluation.
+ * Every subcommand exits non-zero with a one-line reason on bad input.
+ */
+import { UsageError } from "./usage";
+
+const HELP = `usage: torq-sso <command>
+
+  workspace serve [--port N] [--data FILE] [--test-hooks] [--torq-compatible] [--json]
+                                  run the local workspace API
+  metadata inspect <file|url> [--json]
+                                  show what SAML IdP metadata declares
+  evaluate --mappings FILE --claims JSON [--json]
+                                  which rule and role an identity gets`;
+
+type Command = (args: string[]) => Promise<number>;
+
+async function loadCommand(group: string | undefined, verb: string | undefined): Promise<Command | undefined> {
+  if (group === "workspace" && verb === "serve") return (await import("./workspace")).serveCommand;
+  if (group === "metadata" && verb === "inspect") return (await import("./metadata")).inspectCommand;
+  return undefined;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [group, verb, ...rest] = argv;
+  if (group === undefined || group === "--help" || group === "-h" || group === "help") {
+    process.stdout.write(HELP + "\n");
+    return group === undefined ? 2 : 0;
+  }
+  if (group === "evaluate") return (await import("./evaluate")).evaluateCommand(argv.slice(1));
+  const command = await loadCommand(group, verb);
+  if (!command) throw new UsageError(`unknown command '${[group, verb].filter(Boolean).join(" ")}' (see torq-sso --help)`);
+  return command(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`torq-sso: ${message.split("\n")[0]}\n`);
+    process.exitCode = err instanceof UsageError ? 2 : 1;
+  },
+);
