@@ -3,7 +3,10 @@
  * The `torq-sso` command: the local workspace, SAML metadata inspection, and claim evaluation.
  * Every subcommand exits non-zero with a one-line reason on bad input.
  */
+import { evaluateCommand } from "./evaluate";
+import { inspectCommand } from "./metadata";
 import { UsageError } from "./usage";
+import { serveCommand } from "./workspace";
 
 const HELP = `usage: torq-sso <command>
 
@@ -16,9 +19,9 @@ const HELP = `usage: torq-sso <command>
 
 type Command = (args: string[]) => Promise<number>;
 
-async function loadCommand(group: string | undefined, verb: string | undefined): Promise<Command | undefined> {
-  if (group === "workspace" && verb === "serve") return (await import("./workspace")).serveCommand;
-  if (group === "metadata" && verb === "inspect") return (await import("./metadata")).inspectCommand;
+function commandFor(group: string | undefined, verb: string | undefined): Command | undefined {
+  if (group === "workspace" && verb === "serve") return serveCommand;
+  if (group === "metadata" && verb === "inspect") return inspectCommand;
   return undefined;
 }
 
@@ -28,8 +31,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP + "\n");
     return group === undefined ? 2 : 0;
   }
-  if (group === "evaluate") return (await import("./evaluate")).evaluateCommand(argv.slice(1));
-  const command = await loadCommand(group, verb);
+  if (group === "evaluate") return evaluateCommand(argv.slice(1));
+  const command = commandFor(group, verb);
   if (!command) throw new UsageError(`unknown command '${[group, verb].filter(Boolean).join(" ")}' (see torq-sso --help)`);
   return command(rest);
 }

@@ -1,0 +1,47 @@
+/**
+ * Errors the provider reports to the user through the Pulumi engine. The dynamic-provider host prints
+ * `${error}: ${error.stack}` for a failed check/diff/read/delete, so these carry no stack frames:
+ * what the user sees is the one sentence, never a trace.
+ */
+abstract class ProviderError extends Error {
+  abstract readonly code: string;
+  constructor(message: string) {
+    super(message);
+    // No frames: the message is the whole story, and a trace would only bury it.
+    this.stack = "";
+  }
+  override toString(): string {
+    return `${this.name}: ${this.message}`;
+  }
+}
+
+/** An input or setting the user must fix. */
+export class ProviderInputError extends ProviderError {
+  override readonly name: string = "ProviderInputError";
+  readonly code: string = "INVALID_INPUT";
+}
+
+/** The lockout guard refused a plan. The message contains `lockout` and says how to proceed. */
+export class LockoutRefusedError extends ProviderError {
+  override readonly name: string = "LockoutRefusedError";
+  readonly code: string = "LOCKOUT_REFUSED";
+}
+
+/** The workspace changed while we applied, and re-planning did not settle it. */
+export class ConcurrentChangeError extends ProviderError {
+  override readonly name: string = "ConcurrentChangeError";
+  readonly code: string = "CONCURRENT_CHANGE";
+}
+
+/** Any other failure, re-worded for the user (the API client's typed error is kept as the cause). */
+export class ProviderOperationError extends ProviderError {
+  override readonly name: string = "ProviderOperationError";
+  readonly code: string = "OPERATION_FAILED";
+}
+
+/** Turns anything thrown into an error without a stack trace, keeping its one-line message. */
+export function userFacing(err: unknown): Error {
+  if (err instanceof ProviderError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new ProviderOperationError(message.split("\n")[0] ?? "unknown error");
+}

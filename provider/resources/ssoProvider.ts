@@ -1,0 +1,303 @@
+/**
+ * `torq.SsoProvider`: the workspace's one SSO provider, SAML 2.0 or OpenID Connect.
+ * check validates every field at once (and derives SAML settings from metadata); diff compares the
+ * declared provider with the live one, so a change made in the UI shows at preview; the client secret
+ * is compared through a salted digest and never leaves the Pulumi secret it came in.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { LockoutRefusedError } from "../errors";
+import { certificateExpiry, deriveSamlSettings, parseCertificate, parseIdpMetadata, type ParsedCertificate } from "../saml";
+import type { PutSsoProvider, SsoProviderRecord } from "../schemas/api";
+import { DEFAULT_OIDC_SCOPES, ssoProviderInputsSchema, type SsoProviderInputs } from "../schemas/ssoProvider";
+import { containsUnknown, report, workspaceClient } from "../runtime";
+import { secureUrlProblem } from "../urls";
+import { toCheckFailures, zodProblems, type CheckFailure, type FieldProblem } from "./checkFailures";
+import { fetchMetadata } from "./metadataSource";
+
+/** The singleton's id: a workspace has one SSO provider. */
+export const SSO_PROVIDER_ID = "sso-provider";
+
+type Props = Record<string, unknown>;
+
+const DIGEST_PREFIX = "hmac-sha256";
+
+/** A salted digest of the client secret: lets diff see a rotation without keeping the value in outputs. */
+export function secretDigest(secret: string, salt: string = randomBytes(16).toString("base64url")): string {
+  return `${DIGEST_PREFIX}:${salt}:${createHmac("sha256", salt).update(secret).digest("hex")}`;
+}
+
+export function secretMatchesDigest(secret: string, digest: unknown): boolean {
+  if (typeof digest !== "string") return false;
+  const [prefix, salt, hex] = digest.split(":");
+  if (prefix !== DIGEST_PREFIX || !salt || !hex) return false;
+  const expected = Buffer.from(secretDigest(secret, salt));
+  const actual = Buffer.from(digest);
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
+/** Hints about an IdP's usual shape: warnings, never failures. */
+function identityProviderHints(inputs: SsoProviderInputs): FieldProblem[] {
+  const hints: FieldProblem[] = [];
+  const issuer = inputs.protocol === "oidc" ? inputs.issuerUrl : inputs.issuer;
+  if (!issuer) return hints;
+  const field = inputs.protocol === "oidc" ? "issuerUrl" : "issuer";
+  if (inputs.identityProvider === "entra-id") {
+    const oidcForm = /^https:\/\/login\.microsoftonline\.com\/[0-9a-f-]{36}\/v2\.0\/?$/i;
+    const samlForm = /^https:\/\/sts\.windows\.net\/[0-9a-f-]{36}\/?$/i;
+    if (inputs.protocol === "oidc" && !oidcForm.test(issuer)) {
+      hints.push({ path: field, message: "Entra ID issuers usually look like https://login.microsoftonline.com/<tenant-id>/v2.0" });
+    }
+    if (inputs.protocol === "saml" && !samlForm.test(issuer)) {
+      hints.push({ path: field, message: "Entra ID SAML entity IDs usually look like https://sts.windows.net/<tenant-id>/" });
+    }
+  }
+  if (inputs.identityProvider === "okta" && inputs.protocol === "oidc" && !/^https:\/\/[^/]+\.(okta|oktapreview|okta-emea)\.com(\/oauth2\/[^/]+)?\/?$/.test(issuer)) {
+    hints.push({ path: field, message: "Okta issuers usually look like https://<org>.okta.com or https://<org>.okta.com/oauth2/<server-id>" });
+  }
+  if (inputs.identityProvider === "google" && inputs.protocol === "oidc" && issuer !== "https://accounts.google.com") {
+    hints.push({ path: field, message: "Google's OIDC issuer is https://accounts.google.com" });
+  }
+  return hints;
+}
+
+interface CheckedProvider {
+  inputs: SsoProviderInputs;
+  certificate?: ParsedCertificate;
+}
+
+/** Validates and normalises; SAML fields missing from the inputs are derived from metadata (explicit fields win). */
+async function checkProvider(raw: Props, now: Date): Promise<{ checked?: CheckedProvider; failures: FieldProblem[]; warnings: FieldProblem[] }> {
+  const parsed = ssoProviderInputsSchema.safeParse(raw);
+  if (!parsed.success) return { failures: zodProblems(parsed.error), warnings: [] };
+  const inputs: SsoProviderInputs = { ...parsed.data };
+  const failures: FieldProblem[] = [];
+  const warnings: FieldProblem[] = [];
+  const url = (field: "signOnUrl" | "issuerUrl" | "metadataUrl") => {
+    const value = inputs[field];
+    const problem = value === undefined ? undefined : secureUrlProblem(value);
+    if (problem) failures.push({ path: field, message: problem });
+  };
+  let certificate: ParsedCertificate | undefined;
+
+  if (inputs.protocol === "saml") {
+    for (const field of ["issuerUrl", "clientId", "clientSecret", "scopes", "grantType", "sendLoginHint"] as const) {
+      if (inputs[field] !== undefined) failures.push({ path: field, message: "applies to OIDC only; remove it for a SAML provider" });
+    }
+    url("metadataUrl");
+    if (inputs.metadataXml !== undefined || (inputs.metadataUrl !== undefined && !failures.some((f) => f.path === "metadataUrl"))) {
+      const field = inputs.metadataXml !== undefined ? "metadataXml" : "metadataUrl";
+      try {
+        const xml = inputs.metadataXml ?? (await fetchMetadata(inputs.metadataUrl!));
+        const settings = deriveSamlSettings(parseIdpMetadata(xml), inputs.metadataEntityId ? { entityId: inputs.metadataEntityId } : {});
+        inputs.issuer ??= settings.issuer;
+        inputs.signOnUrl ??= settings.signOnUrl;
+        if (inputs.certificate === undefined) {
+          // Several signing certificates mean a rollover: take the one valid longest.
+          const usable = settings.certificates.filter((c) => certificateExpiry(c, now).status !== "expired");
+          const pick = [...(usable.length ? usable : settings.certificates)].sort((a, b) => b.notAfter.localeCompare(a.notAfter))[0];
+          if (pick) inputs.certificate = pick.pem;
+        }
+      } catch (err) {
+        failures.push({ path: field, message: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    for (const field of ["signOnUrl", "issuer", "certificate"] as const) {
+      if (!inputs[field] && !failures.some((f) => f.path.startsWith("metadata"))) {
+        failures.push({ path: field, message: "is required for a SAML provider (or give metadataXml / metadataUrl)" });
+      }
+    }
+    url("signOnUrl");
+    if (inputs.certificate) {
+      try {
+        certificate = parseCertificate(inputs.certificate);
+        inputs.certificate = certificate.pem;
+        const expiry = certificateExpiry(certificate, now);
+        if (expiry.status === "expired") failures.push({ path: "certificate", message: `expired on ${certificate.notAfter} (${certificate.subject}); IdP responses signed with it would be refused` });
+        else if (expiry.status === "not-yet-valid") failures.push({ path: "certificate", message: `is not valid before ${certificate.notBefore}` });
+        else if (expiry.status === "expiring") warnings.push({ path: "certificate", message: `expires in ${expiry.daysLeft} day(s), on ${certificate.notAfter}; rotate it in the IdP and here` });
+      } catch (err) {
+        failures.push({ path: "certificate", message: err instanceof Error ? err.message : String(err) });
+      }
+    }
+  } else {
+    for (const field of ["signOnUrl", "issuer", "certificate", "metadataXml", "metadataUrl", "metadataEntityId"] as const) {
+      if (inputs[field] !== undefined) failures.push({ path: field, message: "applies to SAML only; remove it for an OIDC provider" });
+    }
+    inputs.scopes ??= [...DEFAULT_OIDC_SCOPES];
+    inputs.grantType ??= "code";
+    inputs.sendLoginHint ??= false;
+    if (!inputs.issuerUrl) failures.push({ path: "issuerUrl", message: "is required for an OIDC provider" });
+    url("issuerUrl");
+    if (!inputs.clientId) failures.push({ path: "clientId", message: "is required for an OIDC provider" });
+    if (inputs.grantType === "code" && !inputs.clientSecret) {
+      failures.push({ path: "clientSecret", message: "is required for the code flow (grantType \"code\"); the implicit flow needs none" });
+    }
+    if (!inputs.scopes.includes("openid")) failures.push({ path: "scopes", message: "must include \"openid\" (OpenID Connect needs it to return an ID token)" });
+  }
+  warnings.push(...identityProviderHints(inputs));
+  return { checked: { inputs, ...(certificate ? { certificate } : {}) }, failures, warnings };
+}
+
+function toPayload(inputs: SsoProviderInputs, includeSecret: boolean): PutSsoProvider {
+  const payload: PutSsoProvider = { protocol: inputs.protocol, identity_provider: inputs.identityProvider, enabled: inputs.enabled };
+  if (inputs.protocol === "saml") {
+    payload.sign_on_url = inputs.signOnUrl;
+    payload.issuer = inputs.issuer;
+    payload.certificate = inputs.certificate;
+  } else {
+    payload.issuer_url = inputs.issuerUrl;
+    payload.client_id = inputs.clientId;
+    payload.scopes = inputs.scopes;
+    payload.grant_type = inputs.grantType;
+    payload.send_login_hint = inputs.sendLoginHint;
+    if (includeSecret && inputs.clientSecret !== undefined) payload.client_secret = inputs.clientSecret;
+  }
+  return payload;
+}
+
+/** The fields that differ between the live provider and the declared one, by input name. */
+function liveDifferences(live: SsoProviderRecord, inputs: SsoProviderInputs): string[] {
+  const want = toPayload(inputs, false);
+  const diffs: string[] = [];
+  const names: Record<string, string> = {
+    protocol: "protocol",
+    identity_provider: "identityProvider",
+    enabled: "enabled",
+    sign_on_url: "signOnUrl",
+    issuer: "issuer",
+    issuer_url: "issuerUrl",
+    client_id: "clientId",
+    scopes: "scopes",
+    grant_type: "grantType",
+    send_login_hint: "sendLoginHint",
+  };
+  for (const [apiName, inputName] of Object.entries(names)) {
+    const a = (live as Record<string, unknown>)[apiName];
+    const b = (want as Record<string, unknown>)[apiName];
+    if (b !== undefined && JSON.stringify(a) !== JSON.stringify(b)) diffs.push(inputName);
+  }
+  if (want.certificate !== undefined) {
+    let same = false;
+    try {
+      same = live.certificate !== undefined && parseCertificate(live.certificate).fingerprintSha256 === parseCertificate(want.certificate).fingerprintSha256;
+    } catch {
+      same = false;
+    }
+    if (!same) diffs.push("certificate");
+  }
+  return diffs;
+}
+
+async function apply(inputs: SsoProviderInputs, previous: Props | undefined): Promise<Props> {
+  const client = workspaceClient();
+  const secretChanged = inputs.clientSecret !== undefined && !secretMatchesDigest(inputs.clientSecret, previous?.["clientSecretDigest"]);
+  const live = previous ? await client.getSsoProvider() : undefined;
+  const needsSecret = secretChanged || (live !== undefined && !live.client_secret_set) || live === undefined;
+  const record = await client.putSsoProvider(toPayload(inputs, needsSecret));
+  const endpoints = await client.getSsoEndpoints();
+  return outputsOf(inputs, record, endpoints, needsSecret || previous === undefined ? undefined : previous["clientSecretDigest"]);
+}
+
+function outputsOf(inputs: SsoProviderInputs, record: SsoProviderRecord, endpoints: { login_redirect_url: string; audience: string }, digest: unknown): Props {
+  const { clientSecret, ...rest } = inputs;
+  const outs: Props = {
+    ...rest,
+    loginRedirectUrl: endpoints.login_redirect_url,
+    audience: endpoints.audience,
+    clientSecretUpdatedAt: record.client_secret_updated_at,
+  };
+  if (clientSecret !== undefined) outs["clientSecretDigest"] = typeof digest === "string" ? digest : secretDigest(clientSecret);
+  if (inputs.certificate) {
+    const cert = parseCertificate(inputs.certificate);
+    outs["certificateFingerprint"] = cert.fingerprintSha256;
+    outs["certificateNotAfter"] = cert.notAfter;
+  }
+  return outs;
+}
+
+export const ssoProviderProvider = {
+  async check(_olds: Props, news: Props): Promise<{ inputs: Props; failures: CheckFailure[] }> {
+    if (containsUnknown(news)) return { inputs: news, failures: [] };
+    const { checked, failures, warnings } = await checkProvider(news, new Date());
+    for (const w of warnings) report(`warning: SsoProvider ${w.path}: ${w.message}`);
+    return { inputs: checked ? { ...checked.inputs } : news, failures: toCheckFailures(failures) };
+  },
+
+  async diff(_id: string, olds: Props, news: Props): Promise<{ changes: boolean }> {
+    if (containsUnknown(news)) return { changes: true };
+    const inputs = ssoProviderInputsSchema.parse(news);
+    const live = await workspaceClient().getSsoProvider();
+    const lines: string[] = [];
+    if (!live) {
+      lines.push("drift: the workspace has no SSO provider any more; up creates it again");
+    } else {
+      const fields = liveDifferences(live, inputs);
+      if (fields.length) lines.push(`changes: ${fields.join(", ")}`);
+      if (olds["clientSecretUpdatedAt"] !== undefined && live.client_secret_updated_at !== olds["clientSecretUpdatedAt"]) {
+        lines.push("drift: the client secret was changed outside Pulumi; up sets the declared one again");
+      }
+    }
+    if (inputs.clientSecret !== undefined && !secretMatchesDigest(inputs.clientSecret, olds["clientSecretDigest"])) {
+      lines.push("clientSecret: rotated (value hidden)");
+    }
+    if (lines.length) report(["SsoProvider plan:", ...lines.map((l) => `  ${l}`)].join("\n"));
+    return { changes: lines.length > 0 };
+  },
+
+  async create(news: Props): Promise<{ id: string; outs: Props }> {
+    const inputs = ssoProviderInputsSchema.parse(news);
+    const existing = await workspaceClient().getSsoProvider();
+    if (existing) report("SsoProvider: the workspace already has an SSO provider; adopting it and setting the declared values");
+    return { id: SSO_PROVIDER_ID, outs: await apply(inputs, undefined) };
+  },
+
+  async update(_id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
+    return { outs: await apply(ssoProviderInputsSchema.parse(news), olds) };
+  },
+
+  async read(id: string, props: Props): Promise<{ id: string; props: Props }> {
+    const client = workspaceClient();
+    const live = await client.getSsoProvider();
+    if (!live) return { id: "", props: {} };
+    const endpoints = await client.getSsoEndpoints();
+    const fromLive: Props = {
+      protocol: live.protocol,
+      identityProvider: live.identity_provider,
+      enabled: live.enabled,
+    };
+    const set = (key: string, value: unknown) => {
+      if (value !== undefined) fromLive[key] = value;
+    };
+    set("signOnUrl", live.sign_on_url);
+    set("issuer", live.issuer);
+    set("certificate", live.certificate === undefined ? undefined : safePem(live.certificate));
+    set("issuerUrl", live.issuer_url);
+    set("clientId", live.client_id);
+    set("scopes", live.scopes);
+    set("grantType", live.grant_type);
+    set("sendLoginHint", live.send_login_hint);
+    for (const key of ["metadataXml", "metadataUrl", "metadataEntityId", "clientSecretDigest"]) set(key, props[key]);
+    const outs = outputsOf(ssoProviderInputsSchema.parse(fromLive), live, endpoints, props["clientSecretDigest"]);
+    if (props["clientSecretDigest"] !== undefined) outs["clientSecretDigest"] = props["clientSecretDigest"];
+    return { id, props: outs };
+  },
+
+  async delete(_id: string, _props: Props): Promise<void> {
+    const client = workspaceClient();
+    if ((await client.getSsoSettings()).sso_only) {
+      throw new LockoutRefusedError(
+        "refusing to delete the SSO provider while SSO-only login is enforced: that is a lockout (nobody could sign in). " +
+          "Set ssoOnly: false on the SsoEnforcement resource (or delete it) and apply that first, then delete the provider.",
+      );
+    }
+    await client.deleteSsoProvider();
+  },
+};
+
+function safePem(text: string): string {
+  try {
+    return parseCertificate(text).pem;
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * The URL rule for everything the provider sends users or requests to: https, or http only for a
+ * loopback host (a local IdP or workspace in development and tests).
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "");
+  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** Undefined when acceptable; otherwise the reason, naming nothing but the rule. */
+export function secureUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return "is not a URL";
+  }
+  if (url.protocol === "https:") return undefined;
+  if (url.protocol === "http:" && isLoopbackHost(url.hostname)) return undefined;
+  if (url.protocol === "http:") return "must be an https URL (http is allowed only for loopback hosts)";
+  return `must be an https URL, not ${url.protocol.replace(/:$/, "")}`;
+}

@@ -1,0 +1,34 @@
+/**
+ * `torq.getSsoEndpoints()`: what the IdP application must be told (Torq's Login Redirect URL and the
+ * audience), usable before any resource exists, so the IdP side can be declared in the same program
+ * without a dependency cycle.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { TorqClient } from "../provider/client/client";
+import { resolveConnection, type ConfigSource } from "../provider/config";
+
+export interface SsoEndpoints {
+  loginRedirectUrl: string;
+  audience: string;
+}
+
+/** Torq's fixed values per region (from the product's SSO set-up guide). */
+export const TORQ_SSO_ENDPOINTS: Record<"us" | "eu", SsoEndpoints> = {
+  us: { loginRedirectUrl: "https://app.torq.io/__/auth/handler", audience: "torq.io" },
+  eu: { loginRedirectUrl: "https://app.eu.torq.io/__/auth/handler", audience: "torq.io" },
+};
+
+/** Reads the program's stack config without the secret-value warning: the value never leaves this process. */
+const stackConfig: ConfigSource = { get: (key) => pulumi.runtime.getConfig(key) };
+
+export async function getSsoEndpoints(): Promise<SsoEndpoints> {
+  const region = stackConfig.get("torq:region") ?? process.env["TORQ_REGION"] ?? "us";
+  const apiUrl = stackConfig.get("torq:apiUrl") ?? process.env["TORQ_API_URL"];
+  if (!apiUrl) {
+    if (region !== "us" && region !== "eu") throw new Error(`torq:region (TORQ_REGION) must be "us" or "eu", not "${region}"`);
+    return TORQ_SSO_ENDPOINTS[region];
+  }
+  const client = new TorqClient(resolveConnection(stackConfig));
+  const endpoints = await client.getSsoEndpoints();
+  return { loginRedirectUrl: endpoints.login_redirect_url, audience: endpoints.audience };
+}
