@@ -1,0 +1,24 @@
+// Multiple e-mail domains: an organisation whose people sign in as @example.com and, after an
+// acquisition, @example.co.uk. E-mail claims match exactly and case-sensitively, so each address is
+// its own rule; domain-wide access comes from a group claim the IdP sends for both domains.
+import * as pulumi from "@pulumi/pulumi";
+import * as torq from "pulumi-torq-sso";
+
+const config = new pulumi.Config();
+const owners = config.getObject<string[]>("owners") ?? ["it-owner@example.com", "it-owner@example.co.uk"];
+const domainGroups = config.getObject<string[]>("domainGroups") ?? ["staff-example-com", "staff-example-co-uk"];
+
+const rules = new torq.ClaimMappings("multi-domain", {
+  mappings: [
+    ...owners.map((email) => ({ claimName: "email", claimValue: email, role: "Owner" })),
+    { claimName: "groups", claimValue: "security", role: "Operator" },
+    ...domainGroups.map((group) => ({ claimName: "groups", claimValue: group, role: "Viewer" })),
+  ],
+  breakGlassOwners: owners,
+  expectations: [
+    { claims: { email: "someone@example.co.uk", groups: ["staff-example-co-uk"] }, role: "Viewer" },
+    { claims: { email: "IT-Owner@example.com" }, role: null },
+  ],
+});
+
+export const appliedRules = rules.mappings;

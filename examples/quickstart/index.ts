@@ -1,0 +1,24 @@
+// The quickstart: who may sign in to the workspace through SSO, and with which role.
+// Rules are evaluated top-down and the first match decides; the owner e-mail rule comes first so no
+// later rule can shadow it (the provider refuses any plan that would lock the owners out).
+import * as pulumi from "@pulumi/pulumi";
+import * as torq from "pulumi-torq-sso";
+
+const config = new pulumi.Config();
+const owner = config.get("ownerEmail") ?? "owner@example.com";
+
+const rules = new torq.ClaimMappings("sso-rules", {
+  mappings: [
+    { claimName: "email", claimValue: owner, role: "Owner" },
+    { claimName: "groups", claimValue: "platform-admins", role: "Contributor" },
+    { claimName: "groups", claimValue: "engineering", role: "Operator" },
+    { claimName: "groups", claimValue: "everyone", role: "Viewer" },
+  ],
+  breakGlassOwners: [owner],
+  expectations: [
+    { claims: { email: "dev@example.com", groups: ["engineering", "everyone"] }, role: "Operator" },
+    { claims: { email: "contractor@example.com", groups: [] }, role: null },
+  ],
+});
+
+export const appliedRules = rules.mappings;

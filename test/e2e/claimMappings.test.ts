@@ -1,0 +1,115 @@
+import { expect } from "chai";
+import { TorqClient } from "../../provider/client/client";
+import { createProject, startWorkspace, type PulumiProject } from "./harness";
+import type { Workspace } from "../../emulator";
+
+const OWNER = "owner@example.com";
+
+function program(rules: { claimName: string; claimValue: string; role: string }[], extra = ""): string {
+  return `import * as torq from "pulumi-torq-sso";
+export const rules = new torq.ClaimMappings("rules", {
+  mappings: ${JSON.stringify(rules)},
+  ${extra}
+}).mappings;
+`;
+}
+
+const BASE = [
+  { claimName: "email", claimValue: OWNER, role: "Owner" },
+  { claimName: "groups", claimValue: "sre", role: "Operator" },
+  { claimName: "groups", claimValue: "everyone", role: "Viewer" },
+];
+
+function clientFor(ws: Workspace): TorqClient {
+  return new TorqClient({ apiUrl: ws.url, authUrl: ws.url, clientId: ws.ownerKey.client_id, clientSecret: ws.ownerKey.client_secret });
+}
+
+async function liveRules(client: TorqClient): Promise<string[]> {
+  const roles = new Map((await client.listRoles()).map((r) => [r.id, r.name]));
+  return (await client.listClaimMappings()).items.map((m) => `${m.claim_name}=${m.claim_value}>${roles.get(m.role_id)}`);
+}
+
+function asText(rules: typeof BASE): string[] {
+  return rules.map((r) => `${r.claimName}=${r.claimValue}>${r.role}`);
+}
+
+async function addOidcProvider(client: TorqClient): Promise<void> {
+  await client.putSsoProvider({ protocol: "oidc", issuer_url: "https://idp.example.com", client_id: "torq", client_secret: "s3cret-value", grant_type: "code" });
+}
+
+describe("ClaimMappings through the real Pulumi engine", function () {
+  this.timeout(600_000);
+  let workspace: Workspace;
+  let project: PulumiProject;
+  let client: TorqClient;
+
+  before(async () => {
+    workspace = await startWorkspace({ port: 0, testHooks: true });
+    client = clientFor(workspace);
+    project = await createProject({ workspace, program: program(BASE) });
+  });
+  after(async () => {
+    project?.dispose();
+    await workspace?.close();
+  });
+
+  it("creates the declared list, then a second preview shows no changes and refresh finds none", async () => {
+    await project.ok(["up", "--yes", "--skip-preview"]);
+    expect(await liveRules(client)).to.deep.equal(asText(BASE));
+    await project.ok(["preview", "--expect-no-changes"]);
+    await project.ok(["refresh", "--yes", "--expect-no-changes"]);
+  });
+
+  it("refuses at preview a list with no owner e-mail rule while SSO is configured, and changes nothing", async () => {
+    await addOidcProvider(client);
+    const before = await liveRules(client);
+    project.writeProgram(program(BASE.slice(1)));
+    const result = await project.run(["preview"]);
+    expect(result.code).to.not.equal(0);
+    expect(result.output).to.match(/lockout/i);
+    expect(result.output).to.not.match(/\n\s+at .+\(.+:\d+:\d+\)/, "no stack trace");
+    const up = await project.run(["up", "--yes"]);
+    expect(up.code).to.not.equal(0);
+    expect(await liveRules(client)).to.deep.equal(before);
+  });
+
+  it("refuses an owner e-mail rule shadowed by an earlier rule for the same claim", async () => {
+    const shadowed = [{ claimName: "email", claimValue: OWNER, role: "Viewer" }, ...BASE];
+    project.writeProgram(program(shadowed));
+    const result = await project.run(["preview"]);
+    expect(result.code).to.not.equal(0);
+    expect(result.output).to.match(/lockout/i);
+    expect(result.output).to.include(OWNER);
+  });
+
+  it("refuses a break-glass owner who would not be Owner", async () => {
+    project.writeProgram(program(BASE, `breakGlassOwners: ["oncall@example.com"],`));
+    const result = await project.run(["preview"]);
+    expect(result.code).to.not.equal(0);
+    expect(result.output).to.match(/lockout/i);
+    expect(result.output).to.include("oncall@example.com");
+  });
+
+  it("shows drift made in the workspace at preview, and up restores the declared list", async () => {
+    project.writeProgram(program(BASE));
+    const list = await client.listClaimMappings();
+    await client.updateClaimMapping(list.items[2]!.id, { rank: 1 });
+    const preview = await project.run(["preview", "--expect-no-changes"]);
+    expect(preview.code).to.not.equal(0);
+    expect(preview.output).to.include("drift");
+    await project.ok(["up", "--yes", "--skip-preview"]);
+    expect(await liveRules(client)).to.deep.equal(asText(BASE));
+    await project.ok(["preview", "--expect-no-changes"]);
+  });
+
+  it("refuses destroy while SSO is configured, and destroys after allowLockout is applied", async () => {
+    const refused = await project.run(["destroy", "--yes", "--skip-preview"]);
+    expect(refused.code).to.not.equal(0);
+    expect(refused.output).to.match(/lockout/i);
+    expect(await liveRules(client)).to.deep.equal(asText(BASE));
+    project.writeProgram(program(BASE, "allowLockout: true,"));
+    await project.ok(["up", "--yes", "--skip-preview"]);
+    await project.ok(["destroy", "--yes", "--skip-preview"]);
+    expect(await liveRules(client)).to.deep.equal([]);
+  });
+});
