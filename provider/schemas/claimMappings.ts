@@ -15,7 +15,8 @@ export const claimRuleSchema = z
     claimValue: z.string().describe("The value the claim must equal (case-sensitive); for a list-valued claim, any element."),
     role: z.string().describe("The Torq role name to give, as the workspace lists it (e.g. `Owner`, `Viewer`)."),
   })
-  .describe("One claim-mapping rule.");
+  .describe("One claim-mapping rule.")
+  .meta({ id: "ClaimRule" });
 /** One rule of the ordered list, as the user declares it (role by name). */
 export type ClaimRule = z.output<typeof claimRuleSchema>;
 
@@ -28,7 +29,8 @@ export const expectationSchema = z
     claims: claimsSchema.describe("The identity's claims, e.g. `{ email: \"a@x.io\", groups: [\"sre\"] }`."),
     role: z.string().nullable().describe("The role it must get; `null` when no rule may match."),
   })
-  .describe("An identity whose resulting role is checked at preview.");
+  .describe("An identity whose resulting role is checked at preview.")
+  .meta({ id: "Expectation" });
 export type Expectation = z.output<typeof expectationSchema>;
 
 export const claimMappingsInputsSchema = z.object({
@@ -48,8 +50,17 @@ export const claimMappingsInputsSchema = z.object({
 export type ClaimMappingsInputs = z.output<typeof claimMappingsInputsSchema>;
 
 /** A rule as applied in the workspace. */
-export const appliedClaimRuleSchema = claimRuleSchema.extend({
-  id: z.string().describe("The rule's id in the workspace."),
-  rank: z.number().int().describe("The rule's 1-based position."),
+export const appliedClaimRuleSchema = z
+  .object({
+    ...claimRuleSchema.shape,
+    id: z.string().describe("The rule's id in the workspace."),
+    rank: z.number().int().describe("The rule's 1-based position."),
+  })
+  .describe("A rule as applied, with its id and rank.")
+  .meta({ id: "AppliedClaimRule" });
+
+/** What `ClaimMappings` outputs besides its inputs. */
+export const claimMappingsOutputsSchema = z.object({
+  mappings: z.array(appliedClaimRuleSchema).describe("The rules as applied, each with its `id` and `rank`."),
 });
 export type AppliedClaimRule = z.output<typeof appliedClaimRuleSchema>;
