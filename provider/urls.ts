@@ -2,9 +2,13 @@
  * The URL rule for everything the provider sends users or requests to: https, or http only for a
  * loopback host (a local IdP or workspace in development and tests).
  */
+import { isIP } from "node:net";
+
 export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, "");
-  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  if (host === "localhost" || host.endsWith(".localhost")) return true;
+  if (isIP(host) === 4) return host.startsWith("127.");
+  return host === "::1";
 }
 
 /** Undefined when acceptable; otherwise the reason, naming nothing but the rule. */

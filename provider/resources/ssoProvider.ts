@@ -6,13 +6,13 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { LockoutRefusedError } from "../errors";
-import { certificateExpiry, deriveSamlSettings, parseCertificate, parseIdpMetadata, type ParsedCertificate } from "../saml";
+import { certificateExpiry, deriveSamlSettings, fetchMetadata, parseCertificate, parseIdpMetadata, type ParsedCertificate } from "../saml";
 import type { PutSsoProvider, SsoProviderRecord } from "../schemas/api";
 import { DEFAULT_OIDC_SCOPES, ssoProviderInputsSchema, type SsoProviderInputs } from "../schemas/ssoProvider";
 import { containsUnknown, report, workspaceClient } from "../runtime";
 import { secureUrlProblem } from "../urls";
 import { toCheckFailures, zodProblems, type CheckFailure, type FieldProblem } from "./checkFailures";
-import { fetchMetadata } from "./metadataSource";
+
 
 /** The singleton's id: a workspace has one SSO provider. */
 export const SSO_PROVIDER_ID = "sso-provider";
