@@ -1,0 +1,156 @@
+/**
+ * [Torq] `/public/v1alpha/sso/claim_mappings`: the ordered list, and each rule by id. [local]
+ * DELETE, the list's ETag with If-Match on writes, Idempotency-Key on create, and the lockout guard.
+ */
+import { randomUUID } from "node:crypto";
+import {
+  API_BASE_PATH,
+  createClaimMappingSchema,
+  patchClaimMappingSchema,
+  type ClaimMapping,
+} from "../../provider/schemas/api";
+import { withRuleAppended, withRuleRemoved, withRuleUpdated } from "../claimMappingList";
+import { conflict, invalidArgument, notFound } from "../http/apiError";
+import { ok, type Reply } from "../http/reply";
+import type { RouteTable } from "../http/routeTable";
+import { readJsonBody } from "../http/requestBody";
+import { allowLockoutRequested, guardClaimMappingWrite } from "../lockoutGuard";
+import { paginate } from "../pagination";
+import { listClaimMappings, readListVersion, saveClaimMappings } from "../store/claimMappings";
+import { findIdempotentResult, hashRequest, saveIdempotentResult } from "../store/idempotencyKeys";
+import { findRoleById } from "../store/roles";
+import { readSsoProvider } from "../store/ssoProvider";
+import {
+  apiRoute,
+  listVersionHeaders,
+  requireIfMatch,
+  type ApiRequestContext,
+  type RequestContext,
+  type Route,
+} from "./context";
+
+const LIST_PATH = `${API_BASE_PATH}/sso/claim_mappings`;
+const RULE_PATH = `${LIST_PATH}/:id`;
+
+const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
+
+function ruleNotFound(id: string): never {
+  throw notFound(`claim mapping ${id} not found`);
+}
+
+function requireRole(ctx: RequestContext, roleId: string): void {
+  if (findRoleById(ctx.runtime.db, roleId) === undefined) {
+    throw invalidArgument("role_id", `role_id ${roleId} is not a role of this workspace (see GET ${API_BASE_PATH}/roles)`);
+  }
+}
+
+/** The request's `allow_lockout`; always false in Torq-compatible mode, where the guard is off. */
+function lockoutAllowed(ctx: RequestContext): boolean {
+  return ctx.runtime.torqCompatible || allowLockoutRequested(ctx.query);
+}
+
+/** Runs the lockout guard on a write from `before` to `after`, unless allowed. */
+function guard(ctx: RequestContext, allowLockout: boolean, before: readonly ClaimMapping[], after: readonly ClaimMapping[]): void {
+  if (allowLockout) return;
+  guardClaimMappingWrite(before, after, readSsoProvider(ctx.runtime.db) !== undefined);
+}
+
+/** The `Idempotency-Key` header, validated; undefined when absent or in Torq-compatible mode. */
+function idempotencyKeyOf(ctx: RequestContext): string | undefined {
+  if (ctx.runtime.torqCompatible) return undefined;
+  const header = ctx.req.headers["idempotency-key"];
+  if (header === undefined) return undefined;
+  if (typeof header !== "string" || header.length === 0 || header.length > IDEMPOTENCY_KEY_MAX_LENGTH || !/^[\x21-\x7e]+$/.test(header)) {
+    throw invalidArgument("Idempotency-Key", `Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_MAX_LENGTH} visible ASCII characters`);
+  }
+  return header;
+}
+
+async function listRules(ctx: ApiRequestContext): Promise<Reply> {
+  const { mappings, version } = ctx.view.claimMappings();
+  const page = paginate(mappings, ctx.query, "claim_mappings");
+  return ok({ claim_mappings: page.items, next_page_token: page.nextPageToken }, listVersionHeaders(ctx, version));
+}
+
+async function getRule(ctx: ApiRequestContext): Promise<Reply> {
+  const id = ctx.params["id"]!;
+  const { mappings, version } = ctx.view.claimMappings();
+  const rule = mappings.find((candidate) => candidate.id === id) ?? ruleNotFound(id);
+  return ok(rule, listVersionHeaders(ctx, version));
+}
+
+async function createRule(ctx: ApiRequestContext): Promise<Reply> {
+  const payload = await readJsonBody(ctx.req, createClaimMappingSchema);
+  const allowLockout = lockoutAllowed(ctx);
+  const idempotencyKey = idempotencyKeyOf(ctx);
+  const requestHash = hashRequest(payload);
+  const { db } = ctx.runtime;
+  return db.write(() => {
+    if (idempotencyKey !== undefined) {
+      const earlier = findIdempotentResult(db, ctx.principal.clientId, idempotencyKey);
+      if (earlier !== undefined) {
+        if (earlier.requestHash !== requestHash) {
+          throw conflict("Idempotency-Key", "Idempotency-Key was already used with a different request body");
+        }
+        return ok(earlier.response, { ...listVersionHeaders(ctx, readListVersion(db)), "Idempotent-Replayed": "true" });
+      }
+    }
+    const before = listClaimMappings(db);
+    requireIfMatch(ctx, readListVersion(db));
+    requireRole(ctx, payload.role_id);
+    const after = withRuleAppended(before, randomUUID(), payload);
+    guard(ctx, allowLockout, before, after);
+    const version = saveClaimMappings(db, before, after);
+    const created = after[after.length - 1]!;
+    if (idempotencyKey !== undefined) {
+      saveIdempotentResult(db, ctx.principal.clientId, idempotencyKey, { requestHash, response: created });
+    }
+    return ok(created, listVersionHeaders(ctx, version));
+  });
+}
+
+async function updateRule(ctx: ApiRequestContext): Promise<Reply> {
+  const id = ctx.params["id"]!;
+  const { rank, ...fields } = await readJsonBody(ctx.req, patchClaimMappingSchema);
+  const allowLockout = lockoutAllowed(ctx);
+  const { db } = ctx.runtime;
+  return db.write(() => {
+    const before = listClaimMappings(db);
+    requireIfMatch(ctx, readListVersion(db));
+    if (!before.some((rule) => rule.id === id)) ruleNotFound(id);
+    if (fields.role_id !== undefined) requireRole(ctx, fields.role_id);
+    if (rank !== undefined && rank > before.length) {
+      throw invalidArgument("rank", `rank must be between 1 and ${before.length}, the number of claim mappings`);
+    }
+    const after = withRuleUpdated(before, id, fields, rank);
+    guard(ctx, allowLockout, before, after);
+    const version = saveClaimMappings(db, before, after);
+    return ok(after.find((rule) => rule.id === id), listVersionHeaders(ctx, version));
+  });
+}
+
+async function deleteRule(ctx: ApiRequestContext): Promise<Reply> {
+  const id = ctx.params["id"]!;
+  const allowLockout = lockoutAllowed(ctx);
+  const { db } = ctx.runtime;
+  return db.write(() => {
+    const before = listClaimMappings(db);
+    requireIfMatch(ctx, readListVersion(db));
+    if (!before.some((rule) => rule.id === id)) ruleNotFound(id);
+    const after = withRuleRemoved(before, id);
+    guard(ctx, allowLockout, before, after);
+    const version = saveClaimMappings(db, before, after);
+    return ok({}, listVersionHeaders(ctx, version));
+  });
+}
+
+/** Adds the claim-mapping routes to `table`. */
+export function addClaimMappingRoutes(table: RouteTable<Route>): void {
+  table
+    .add("GET", LIST_PATH, apiRoute(listRules))
+    .add("POST", LIST_PATH, apiRoute(createRule))
+    .add("GET", RULE_PATH, apiRoute(getRule))
+    .add("PATCH", RULE_PATH, apiRoute(updateRule))
+    .add("DELETE", RULE_PATH, apiRoute(deleteRule));
+}
+

@@ -1,0 +1,15 @@
+/** Single values the workspace keeps by name: the Owner key, the list version, the SSO settings. */
+import type { WorkspaceDatabase } from "./database";
+
+/** The names `meta` holds. */
+export type MetaKey = "owner_client_id" | "owner_client_secret" | "claim_mappings_version" | "sso_only";
+
+/** The value kept under `key`, or undefined. */
+export function readMeta(db: WorkspaceDatabase, key: MetaKey): string | undefined {
+  return db.get<{ value: string }>("SELECT value FROM meta WHERE key = :key", { key })?.value;
+}
+
+/** Sets the value kept under `key`. */
+export function writeMeta(db: WorkspaceDatabase, key: MetaKey, value: string): void {
+  db.run("INSERT INTO meta (key, value) VALUES (:key, :value) ON CONFLICT (key) DO UPDATE SET value = excluded.value", { key, value });
+}

@@ -1,0 +1,34 @@
+/**
+ * The singleton SSO provider. The record is kept as the JSON the API serves; the client secret only
+ * as a hash, which is all the workspace needs to tell whether a PUT brings a new one.
+ */
+import type { SsoProviderRecord } from "../../provider/schemas/api";
+import type { WorkspaceDatabase } from "./database";
+
+/** The provider as stored: what GET serves, and the hash of the write-only client secret. */
+export interface StoredSsoProvider {
+  record: SsoProviderRecord;
+  clientSecretHash: string | null;
+}
+
+/** The stored provider, or undefined when there is none. */
+export function readSsoProvider(db: WorkspaceDatabase): StoredSsoProvider | undefined {
+  const row = db.get<{ record: string; client_secret_hash: string | null }>(
+    "SELECT record, client_secret_hash FROM sso_provider WHERE singleton = 1",
+  );
+  return row && { record: JSON.parse(row.record) as SsoProviderRecord, clientSecretHash: row.client_secret_hash };
+}
+
+/** Creates or replaces the provider. */
+export function writeSsoProvider(db: WorkspaceDatabase, provider: StoredSsoProvider): void {
+  db.run(
+    `INSERT INTO sso_provider (singleton, record, client_secret_hash) VALUES (1, :record, :client_secret_hash)
+     ON CONFLICT (singleton) DO UPDATE SET record = excluded.record, client_secret_hash = excluded.client_secret_hash`,
+    { record: JSON.stringify(provider.record), client_secret_hash: provider.clientSecretHash },
+  );
+}
+
+/** Removes the provider; returns whether there was one. */
+export function deleteSsoProvider(db: WorkspaceDatabase): boolean {
+  return db.run("DELETE FROM sso_provider WHERE singleton = 1") > 0;
+}
