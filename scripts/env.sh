@@ -1,13 +1,13 @@
 # Sourced by the Makefile and .ci/run: puts a Node.js >= 22 first on PATH and, with --pulumi, the
 # Pulumi CLI and Node language host (the ones on PATH when recent enough, otherwise built from Go
-# modules and cached) plus the dynamic-provider plugin script that @pulumi/pulumi ships.
+# modules and cached; that directory also holds the dynamic-provider plugin launcher).
 #   source scripts/env.sh [--pulumi]
 _torq_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 _torq_node_bin="$("$_torq_root/scripts/node.sh")" || return 1
 export PATH="$_torq_node_bin:$PATH"
 if [ "${1:-}" = "--pulumi" ]; then
   _torq_pulumi_bin="$("$_torq_root/scripts/pulumi-cli.sh" | tail -n 1)" || return 1
-  export PATH="$_torq_pulumi_bin:$_torq_root/node_modules/@pulumi/pulumi:$PATH"
+  export PATH="$_torq_pulumi_bin:$PATH"
   export PULUMI_SKIP_UPDATE_CHECK=true
   export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 fi

@@ -1,0 +1,251 @@
+#!/usr/bin/env bash
+# Makes a Pulumi CLI and a Node.js language host available, and prints the
+# directory holding `pulumi` and `pulumi-language-nodejs` on the last line of
+# stdout. Progress goes to stderr.
+#
+# Usage: scripts/pulumi-cli.sh [VERSION]
+#
+# VERSION (e.g. 3.276.0) defaults to the version of @pulumi/pulumi installed
+# in the repository's node_modules.
+#
+# 1. A `pulumi` already on PATH is used when it is recent enough (same major
+#    version, minor version at most 10 below VERSION's) and a
+#    `pulumi-language-nodejs` is on PATH or next to it.
+#    Set PULUMI_CLI_IGNORE_PATH=1 to skip this and always use the cache.
+# 2. Otherwise the cache ${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-torq-sso/
+#    pulumi-vVERSION/bin is used when it is complete. If only
+#    scripts/langhost changed since it was built, just the language host is
+#    rebuilt (under a minute or so).
+# 3. Otherwise both are built from Go modules (the module proxy only; no
+#    binary downloads) and moved into the cache. A cold build takes 10-15
+#    minutes on 2 cores; concurrent callers wait for one build (flock).
+#
+# The built `pulumi` is github.com/pulumi/pulumi/pkg/v3/cmd/pulumi at
+# vVERSION. The language host is scripts/langhost, a small stand-in for
+# Pulumi's own Node.js host (which has no tagged Go module). The cache bin
+# directory also holds `pulumi-resource-pulumi-nodejs`, the launcher for the
+# Node.js dynamic provider, so that putting that one directory first on PATH
+# is all a caller needs (plus a `node` on PATH).
+set -euo pipefail
+
+log() { printf '[pulumi-cli] %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# --- version -----------------------------------------------------------------
+version=${1:-}
+if [[ -z $version ]]; then
+  pkg_json="$repo_root/node_modules/@pulumi/pulumi/package.json"
+  [[ -f $pkg_json ]] || die "no VERSION given and $pkg_json not found (run npm install first)"
+  version=$(sed -n 's/^[[:space:]]*"version"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p' "$pkg_json" | head -n 1)
+fi
+version=${version#v}
+[[ $version =~ ^([0-9]+)\.([0-9]+)\.([0-9]+)$ ]] || die "unsupported version '$version' (want X.Y.Z)"
+want_major=${BASH_REMATCH[1]}
+want_minor=${BASH_REMATCH[2]}
+
+# --- 1. a recent enough pulumi on PATH -----------------------------------------
+if [[ -z ${PULUMI_CLI_IGNORE_PATH:-} ]] && path_pulumi=$(command -v pulumi 2>/dev/null); then
+  path_version=$(PULUMI_SKIP_UPDATE_CHECK=true "$path_pulumi" version 2>/dev/null | head -n 1 || true)
+  if [[ $path_version =~ ^v?([0-9]+)\.([0-9]+)\. ]] &&
+    ((BASH_REMATCH[1] == want_major && BASH_REMATCH[2] >= want_minor - 10)); then
+    path_dir=$(dirname "$path_pulumi")
+    if [[ -x $path_dir/pulumi-language-nodejs ]] || command -v pulumi-language-nodejs >/dev/null 2>&1; then
+      log "using pulumi $path_version from PATH ($path_pulumi)"
+      echo "$path_dir"
+      exit 0
+    fi
+    log "pulumi $path_version on PATH has no pulumi-language-nodejs next to it or on PATH; using the cache"
+  elif [[ -n $path_version ]]; then
+    log "pulumi on PATH is $path_version, not recent enough for $version; using the cache"
+  fi
+fi
+
+# --- 2. the cache --------------------------------------------------------------
+cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-torq-sso"
+cache_dir="$cache_root/pulumi-v$version"
+bin_dir="$cache_dir/bin"
+
+# The language host alone is rebuilt (under a minute or so) when its sources change.
+langhost_src="$repo_root/scripts/langhost"
+langhost_sum=$(cat "$langhost_src/go.mod" "$langhost_src/go.sum" "$langhost_src"/*.go | cksum | cut -d' ' -f1)
+langhost_stamp="$bin_dir/.pulumi-language-nodejs.cksum"
+
+cli_complete() {
+  [[ -x $bin_dir/pulumi && -x $bin_dir/pulumi-resource-pulumi-nodejs ]]
+}
+cache_complete() {
+  cli_complete && [[ -x $bin_dir/pulumi-language-nodejs && -f $langhost_stamp &&
+    $(<"$langhost_stamp") == "$langhost_sum" ]]
+}
+
+if cache_complete; then
+  echo "$bin_dir"
+  exit 0
+fi
+
+# --- 3. build --------------------------------------------------------------------
+mkdir -p "$cache_root"
+
+# One build per version at a time; a second caller waits and reuses it.
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$cache_root/.lock-v$version"
+  if ! flock -n 9; then
+    log "another build of pulumi v$version is running; waiting for it"
+    flock 9
+  fi
+  if cache_complete; then
+    echo "$bin_dir"
+    exit 0
+  fi
+fi
+
+if ! command -v go >/dev/null 2>&1; then
+  [[ -x /usr/local/go/bin/go ]] || die "Go is needed to build the Pulumi CLI but 'go' is not on PATH"
+  export PATH="/usr/local/go/bin:$PATH"
+fi
+export GOFLAGS=-buildvcs=false
+unset GOOS GOARCH GOBIN
+
+work=$(mktemp -d "$cache_root/.build-v$version.XXXXXX")
+heartbeat_pid=
+cleanup() {
+  if [[ -n $heartbeat_pid ]]; then
+    kill "$heartbeat_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Prints a line every minute while a long step runs. The ticker keeps no
+# stdout or lock open, so it cannot hold up a caller reading our output.
+start_heartbeat() {
+  local what=$1 start=$SECONDS
+  (
+    exec >/dev/null 9>&-
+    sleep_pid=
+    trap 'if [[ -n $sleep_pid ]]; then kill "$sleep_pid" 2>/dev/null; fi; exit 0' TERM
+    while :; do
+      sleep 60 &
+      sleep_pid=$!
+      wait "$sleep_pid" || true
+      printf '[pulumi-cli] ... still %s (%ds)\n' "$what" $((SECONDS - start)) >&2
+    done
+  ) &
+  heartbeat_pid=$!
+}
+stop_heartbeat() {
+  if [[ -n $heartbeat_pid ]]; then
+    kill "$heartbeat_pid" 2>/dev/null || true
+    wait "$heartbeat_pid" 2>/dev/null || true
+    heartbeat_pid=
+  fi
+}
+
+# Runs a command with its output in $work/build.log, showing the log's tail on
+# failure.
+run_logged() {
+  if ! "$@" >>"$work/build.log" 2>&1; then
+    stop_heartbeat
+    log "command failed: $*"
+    tail -n 60 "$work/build.log" >&2 || true
+    die "build of pulumi v$version failed"
+  fi
+}
+
+started=$SECONDS
+mkdir -p "$work/bin"
+
+build_langhost() { # $1: output file
+  run_logged go build -C "$langhost_src" -mod=readonly -trimpath \
+    -o "$1" -ldflags "-s -w -X main.version=$version" .
+}
+
+if cli_complete; then
+  # Only the language host's sources changed: rebuild it alone.
+  log "rebuilding pulumi-language-nodejs (scripts/langhost changed)"
+  build_langhost "$work/bin/pulumi-language-nodejs"
+  echo "$langhost_sum" >"$work/bin/stamp"
+  mv -f "$work/bin/pulumi-language-nodejs" "$bin_dir/pulumi-language-nodejs"
+  mv -f "$work/bin/stamp" "$langhost_stamp"
+  log "rebuilt pulumi-language-nodejs in $((SECONDS - started))s"
+  echo "$bin_dir"
+  exit 0
+fi
+
+log "building pulumi v$version and its Node.js language host with $(go version | cut -d' ' -f3)"
+log "(a cold build takes 10-15 minutes on 2 cores; the result is cached in $bin_dir)"
+mkdir -p "$work/cli"
+
+# The CLI's main package is in github.com/pulumi/pulumi/pkg/v3, whose go.mod
+# has replace directives, so `go install pkg@version` refuses it. Build it
+# from a throwaway module that requires pkg/v3 and sdk/v3 at the same version.
+cd "$work/cli"
+cat >tools.go <<'EOF'
+//go:build tools
+
+package tools
+
+import _ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
+EOF
+run_logged go mod init pulumi-cli-build
+log "resolving github.com/pulumi/pulumi/pkg/v3@v$version"
+run_logged go mod download -json "github.com/pulumi/pulumi/pkg/v3@v$version"
+pkg_gomod=$(go mod download -json "github.com/pulumi/pulumi/pkg/v3@v$version" |
+  sed -n 's/^[[:space:]]*"GoMod":[[:space:]]*"\(.*\)",\{0,1\}$/\1/p')
+[[ -f $pkg_gomod ]] || die "could not find go.mod of github.com/pulumi/pulumi/pkg/v3@v$version"
+# Copy pkg/v3's replace directives that point at other modules (those
+# pointing at local directories are for the pulumi monorepo itself).
+awk '
+  /^replace[[:space:]]*\($/ { inblock = 1; next }
+  inblock && /^\)/ { inblock = 0; next }
+  /^replace[[:space:]]/ { sub(/^replace[[:space:]]+/, ""); print; next }
+  inblock && NF { print }
+' "$pkg_gomod" | while read -r line; do
+  line=${line%%//*}
+  lhs=$(echo "${line%%=>*}" | xargs)
+  rhs=$(echo "${line#*=>}" | xargs)
+  read -r rhs_mod rhs_ver _ <<<"$rhs"
+  [[ -n ${rhs_ver:-} ]] || continue
+  read -r lhs_mod lhs_ver _ <<<"$lhs"
+  [[ -n ${lhs_ver:-} ]] && lhs_mod="$lhs_mod@$lhs_ver"
+  go mod edit -replace="$lhs_mod=$rhs_mod@$rhs_ver"
+done
+run_logged go get "github.com/pulumi/pulumi/pkg/v3@v$version" "github.com/pulumi/pulumi/sdk/v3@v$version"
+log "downloading the CLI's dependencies"
+run_logged go mod tidy
+sdk_version=$(go list -mod=mod -m -f '{{.Version}}' github.com/pulumi/pulumi/sdk/v3)
+[[ $sdk_version == "v$version" ]] ||
+  die "github.com/pulumi/pulumi/sdk/v3 resolved to $sdk_version, expected v$version"
+log "compiling pulumi (the slow part)"
+start_heartbeat "compiling pulumi"
+run_logged go build -mod=mod -trimpath -o "$work/bin/pulumi" \
+  -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$version" \
+  github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+stop_heartbeat
+cd "$repo_root"
+
+log "compiling pulumi-language-nodejs (scripts/langhost)"
+build_langhost "$work/bin/pulumi-language-nodejs"
+echo "$langhost_sum" >"$work/bin/.pulumi-language-nodejs.cksum"
+
+# The engine looks for the Node.js dynamic provider plugin next to `pulumi`
+# (or on PATH); it runs the dynamic provider of the program's own
+# @pulumi/pulumi, resolved from the program directory the engine starts it in.
+cat >"$work/bin/pulumi-resource-pulumi-nodejs" <<'EOF'
+#!/bin/sh
+# Starts the Node.js dynamic provider of the current program's @pulumi/pulumi.
+script=$(node -e "console.log(require.resolve('@pulumi/pulumi/cmd/dynamic-provider'))") || exit 1
+exec node "$script" "$@"
+EOF
+chmod 755 "$work/bin/pulumi-resource-pulumi-nodejs"
+
+got=$(PULUMI_SKIP_UPDATE_CHECK=true "$work/bin/pulumi" version 2>/dev/null | head -n 1 || true)
+[[ $got == "v$version" ]] || die "built pulumi reports version '$got', expected v$version"
+
+mkdir -p "$cache_dir"
+rm -rf "$bin_dir"
+mv -T "$work/bin" "$bin_dir"
+log "built pulumi v$version in $((SECONDS - started))s: $bin_dir"
+echo "$bin_dir"
