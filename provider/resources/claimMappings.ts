@@ -123,7 +123,8 @@ export const claimMappingsProvider = {
     );
     if (plan.ops.length) {
       lines.push(...describePlan(view.live.map((r) => ({ ...bareRule(r), id: r.id })), desired, plan.ops));
-      lines.push(`lockout guard: ${news["allowLockout"] ? "overridden by allowLockout" : "passed"}`);
+      const verdict = news["allowLockout"] ? "overridden by allowLockout" : "passed";
+      lines.push(`lockout guard: ${verdict}; ${plan.intermediatesSafe ? "owners can sign in at every step" : "some steps leave no reachable owner e-mail rule"}`);
     }
     if (lines.length) report(["ClaimMappings plan:", ...lines.map((l) => `  ${l}`)].join("\n"));
     return { changes: plan.ops.length > 0 || settingsChanged };
@@ -159,7 +160,7 @@ export const claimMappingsProvider = {
     const view = await readWorkspace(client);
     if (!allowLockout) {
       const violations = checkLockout({ mappings: [], ssoProviderExists: view.ssoProviderExists });
-      if (violations.length) throw new LockoutRefusedError(formatLockoutRefusal(violations, "delete"));
+      if (violations.length) throw new LockoutRefusedError(formatLockoutRefusal(violations, "delete", view.live));
     }
     await applyClaimMappings(client, [], { allowLockout: true });
   },
