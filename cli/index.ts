@@ -5,6 +5,7 @@
  */
 import { evaluateCommand } from "./evaluate";
 import { inspectCommand } from "./metadata";
+import { testLoginCommand } from "./testLogin";
 import { UsageError } from "./usage";
 import { serveCommand } from "./workspace";
 
@@ -15,7 +16,9 @@ const HELP = `usage: torq-sso <command>
   metadata inspect <file|url> [--json]
                                   show what SAML IdP metadata declares
   evaluate --mappings FILE --claims JSON [--json]
-                                  which rule and role an identity gets`;
+                                  which rule and role an identity gets
+  test-login --user NAME [--workspace URL] [--login-hint EMAIL] [--expect-role ROLE] [--json]
+                                  sign a test user in through the local workspace's IdP`;
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -32,6 +35,7 @@ async function main(argv: string[]): Promise<number> {
     return group === undefined ? 2 : 0;
   }
   if (group === "evaluate") return evaluateCommand(argv.slice(1));
+  if (group === "test-login") return testLoginCommand(argv.slice(1));
   const command = commandFor(group, verb);
   if (!command) throw new UsageError(`unknown command '${[group, verb].filter(Boolean).join(" ")}' (see torq-sso --help)`);
   return command(rest);

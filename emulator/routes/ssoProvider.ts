@@ -11,6 +11,7 @@ import { allowLockoutRequested, guardProviderRemoval } from "../lockoutGuard";
 import { buildSsoProvider } from "../ssoProviderRecord";
 import { deleteSsoProvider, readSsoProvider, writeSsoProvider } from "../store/ssoProvider";
 import { readSsoSettings } from "../store/ssoSettings";
+import { sealedClientSecretAfter } from "../login/clientSecretVault";
 import { apiRoute, type ApiRequestContext, type Route } from "./context";
 
 const PROVIDER_PATH = `${API_BASE_PATH}/sso/provider`;
@@ -34,7 +35,10 @@ async function putProvider(ctx: ApiRequestContext): Promise<Reply> {
   const allowLockout = allowLockoutRequested(ctx.query);
   const { db } = ctx.runtime;
   return db.write(() => {
-    const stored = buildSsoProvider(payload, readSsoProvider(db), new Date(ctx.now).toISOString());
+    const previous = readSsoProvider(db);
+    const stored = buildSsoProvider(payload, previous, new Date(ctx.now).toISOString());
+    // [login] Keep the secret itself too, sealed, for the OIDC code flow's token request.
+    stored.clientSecretSealed = sealedClientSecretAfter(db, payload, previous);
     if (!stored.record.enabled && !allowLockout) guardProviderRemoval("disable", readSsoSettings(db).sso_only);
     writeSsoProvider(db, stored);
     return ok(stored.record);

@@ -1,5 +1,6 @@
 /** The routes a workspace serves, given its mode. */
 import { RouteTable } from "../http/routeTable";
+import { addLoginRoutes } from "../login/loginRoutes";
 import { addClaimMappingRoutes } from "./claimMappings";
 import type { Route } from "./context";
 import { addRoleRoutes } from "./roles";
@@ -20,6 +21,8 @@ export function buildWorkspaceRoutes(options: { torqCompatible: boolean; testHoo
   if (!options.torqCompatible) {
     addSsoProviderRoutes(table);
     addSsoSettingsRoutes(table);
+    // [local] test logins through the configured IdP (emulator/login); they need the provider routes.
+    addLoginRoutes(table, { testHooks: options.testHooks });
   }
   if (options.testHooks) addTestHookRoutes(table);
   return table;

@@ -2,7 +2,13 @@
 import type { WorkspaceDatabase } from "./database";
 
 /** The names `meta` holds. */
-export type MetaKey = "owner_client_id" | "owner_client_secret" | "claim_mappings_version" | "sso_only";
+export type MetaKey =
+  | "owner_client_id"
+  | "owner_client_secret"
+  | "claim_mappings_version"
+  | "sso_only"
+  // [login] the key that seals the OIDC client secret at rest (emulator/login/clientSecretVault.ts).
+  | "client_secret_key";
 
 /** The value kept under `key`, or undefined. */
 export function readMeta(db: WorkspaceDatabase, key: MetaKey): string | undefined {

@@ -5,7 +5,11 @@
 import type { WorkspaceDatabase } from "./database";
 import { PRESET_ROLES } from "./presetRoles";
 
-const SCHEMA_VERSION = 1;
+/**
+ * 1: the workspace API. 2: test logins (emulator/login) — the sealed OIDC client secret column and
+ * the login_requests and logins tables; a layout-1 file is brought up to 2 on open.
+ */
+const SCHEMA_VERSION = 2;
 
 const TABLES = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -41,7 +45,10 @@ CREATE INDEX IF NOT EXISTS claim_mappings_by_rank ON claim_mappings(rank);
 CREATE TABLE IF NOT EXISTS sso_provider (
   singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
   record TEXT NOT NULL,
-  client_secret_hash TEXT
+  client_secret_hash TEXT,
+  -- [login] the client secret itself, sealed with the file's own key, for the OIDC code flow's
+  -- token request (emulator/login/clientSecretVault.ts); never served by the API.
+  client_secret_sealed TEXT
 );
 CREATE TABLE IF NOT EXISTS idempotency_keys (
   client_id TEXT NOT NULL,
@@ -50,7 +57,36 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
   response TEXT NOT NULL,
   PRIMARY KEY (client_id, key)
 );
+-- [login] What the workspace asked an IdP for and still waits for (OIDC state with its nonce and
+-- PKCE verifier, or a SAML AuthnRequest ID); each is accepted once (emulator/login/store).
+CREATE TABLE IF NOT EXISTS login_requests (
+  id TEXT PRIMARY KEY,
+  protocol TEXT NOT NULL,
+  nonce TEXT,
+  code_verifier TEXT,
+  created_at INTEGER NOT NULL,
+  consumed_at INTEGER
+);
+-- [login] Every sign-in the workspace decided: who, which rule, which role, or why it refused.
+CREATE TABLE IF NOT EXISTS logins (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL,
+  protocol TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  email TEXT,
+  role TEXT,
+  rule_rank INTEGER,
+  rule_claim_name TEXT,
+  rule_claim_value TEXT,
+  reason TEXT,
+  message TEXT
+);
 `;
+
+/** Whether `table` has `column` (layout-1 files lack the columns layout 2 added). */
+function hasColumn(db: WorkspaceDatabase, table: string, column: string): boolean {
+  return db.all<{ name: string }>(`PRAGMA table_info(${table})`).some((row) => row.name === column);
+}
 
 /** Creates the tables and the preset roles if missing; refuses a file from a newer layout. */
 export function migrate(db: WorkspaceDatabase): void {
@@ -59,6 +95,7 @@ export function migrate(db: WorkspaceDatabase): void {
     throw new Error(`the data file ${db.file} was written by a newer version (layout ${version}; this one reads ${SCHEMA_VERSION})`);
   }
   db.exec(TABLES);
+  if (!hasColumn(db, "sso_provider", "client_secret_sealed")) db.exec("ALTER TABLE sso_provider ADD COLUMN client_secret_sealed TEXT");
   for (const role of PRESET_ROLES) {
     db.run(
       `INSERT OR IGNORE INTO roles (id, name, description, scope_names, is_custom)

@@ -1,4 +1,5 @@
 /** Emptying a workspace back to how it starts, keeping its Owner key. */
+import { deleteLoginRecords } from "../login/store/loginRecords";
 import { deleteExtraApiKeys } from "./apiKeys";
 import { bumpListVersion, deleteAllClaimMappings } from "./claimMappings";
 import type { WorkspaceDatabase } from "./database";
@@ -8,8 +9,8 @@ import { deleteSsoProvider } from "./ssoProvider";
 import { writeSsoSettings } from "./ssoSettings";
 
 /**
- * Removes the claim mappings, the provider, the settings, custom roles and every API key but the
- * Owner's. The list version moves on (never back), so an old ETag stays stale.
+ * Removes the claim mappings, the provider, the settings, custom roles, the login log and every API
+ * key but the Owner's. The list version moves on (never back), so an old ETag stays stale.
  */
 export function wipeWorkspace(db: WorkspaceDatabase): void {
   db.write(() => {
@@ -20,5 +21,7 @@ export function wipeWorkspace(db: WorkspaceDatabase): void {
     writeSsoSettings(db, { sso_only: false });
     deleteExtraApiKeys(db);
     deleteCustomRoles(db);
+    // [login] the login log and the requests awaiting an IdP's answer belong to the workspace too.
+    deleteLoginRecords(db);
   });
 }

@@ -1,0 +1,61 @@
+import { expect } from "chai";
+import { spawn } from "node:child_process";
+import * as path from "node:path";
+import { REPO_ROOT } from "../support/repo";
+import { RULES, startLoginFixture, type LoginFixture } from "./loginFixture";
+
+const CLI = path.join(REPO_ROOT, "dist", "cli", "index.js");
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, TORQ_API_URL: "" } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+describe("torq-sso test-login", function () {
+  this.timeout(30_000);
+  let fx: LoginFixture;
+
+  before(async () => {
+    fx = await startLoginFixture();
+    await fx.setRules(RULES);
+    await fx.useOidc();
+  });
+  after(() => fx?.close());
+
+  it("signs a named test user in and prints the role and the rule that gave it", async () => {
+    const run = await cli(["test-login", "--workspace", fx.workspace.url, "--user", "dev"]);
+    expect(run).to.deep.include({ code: 0, stderr: "" });
+    expect(run.stdout).to.equal("dev (dev@example.com) signed in over OIDC as Operator, by rule 3: groups = engineering\n");
+  });
+
+  it("prints one JSON line with --json", async () => {
+    const run = await cli(["test-login", "--workspace", fx.workspace.url, "--user", "owner", "--json"]);
+    expect(run.code).to.equal(0);
+    expect(JSON.parse(run.stdout)).to.deep.include({ user: "owner", granted: true, email: "owner@example.com", role: "Owner", rule: { rank: 1, claimName: "email", claimValue: "owner@example.com" } });
+  });
+
+  it("exits 1 with the workspace's reason when the sign-in is refused or the role is not the expected one", async () => {
+    const refused = await cli(["test-login", "--workspace", fx.workspace.url, "--user", "contractor"]);
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.match(/^torq-sso: sign-in of contractor refused \(NO_MATCHING_RULE\): no claim-mapping rule matches contractor@example\.com/);
+    const unexpected = await cli(["test-login", "--workspace", fx.workspace.url, "--user", "viewer", "--expect-role", "Owner"]);
+    expect(unexpected.code).to.equal(1);
+    expect(unexpected.stderr).to.equal("torq-sso: viewer got role Viewer, not the expected Owner\n");
+  });
+
+  it("names the test users the IdP offers when the user is unknown, and exits 2 on bad usage", async () => {
+    const unknown = await cli(["test-login", "--workspace", fx.workspace.url, "--user", "mallory"]);
+    expect(unknown.code).to.equal(1);
+    expect(unknown.stderr).to.match(/the IdP has no test user "mallory" \(it offers: owner, admin, dev, sre, viewer, contractor\)/);
+    const usage = await cli(["test-login", "--workspace", fx.workspace.url]);
+    expect(usage.code).to.equal(2);
+    expect(usage.stderr).to.match(/^torq-sso: test-login needs --user NAME/);
+  });
+});
