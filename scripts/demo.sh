@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make demo`: the quickstart applied to a local workspace. Starts `torq-sso workspace serve` on a
 # loopback port with an SQLite file, runs the quickstart program with the real Pulumi engine on the
-# file backend, prints what changed, then shows which role two different users get.
+# file backend, prints what changed, shows which role two users get from the rules, and ends with
+# those two users signing in through a real OIDC IdP on loopback and getting different roles.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 demo="$root/.tmp/demo"
@@ -40,4 +41,15 @@ echo "==> which role two users get from the applied rules"
 for claims in '{"email":"owner@example.com","groups":["everyone"]}' '{"email":"dev@example.com","groups":["engineering","everyone"]}'; do
   printf '  %-70s -> ' "$claims"
   node "$root/dist/cli/index.js" evaluate --mappings "$demo/rules.json" --claims "$claims"
+done
+
+echo "==> two test users sign in through a real OIDC IdP (dev oidc-provider on loopback) and get their roles"
+TORQ_CLIENT_ID="$client_id" TORQ_CLIENT_SECRET="$client_secret" \
+  node "$root/dist/devidp/serve.js" --workspace "$url" --configure oidc --json >"$demo/idp.out" 2>"$demo/idp.err" &
+idp=$!
+trap 'kill $server $idp 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do [ -s "$demo/idp.out" ] && break; sleep 0.1; done
+[ -s "$demo/idp.out" ] || { echo "demo: the dev IdPs did not start:"; cat "$demo/idp.err"; exit 1; }
+for user in owner dev; do
+  node "$root/dist/cli/index.js" test-login --workspace "$url" --user "$user"
 done
