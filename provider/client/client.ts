@@ -63,6 +63,7 @@ export interface TorqClientOptions {
   rateLimitPerSecond?: number;
   /** Renew the token this many seconds before it expires. Default 60. */
   tokenRenewalMarginSeconds?: number;
+  /** How the client waits between retries (tests record the waits instead). Default: a timer. */
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -119,7 +120,9 @@ export class TorqClient {
   constructor(private readonly options: TorqClientOptions) {
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    this.limiter = new SlidingWindowRateLimiter(options.rateLimitPerSecond ?? 50, Date.now, this.sleep);
+    // The ceiling waits on the real clock even when a test swaps `sleep`: a recorded wait would let
+    // requests through at once.
+    this.limiter = new SlidingWindowRateLimiter(options.rateLimitPerSecond ?? 50);
     this.renewalMarginMs = (options.tokenRenewalMarginSeconds ?? 60) * 1000;
     this.http = axios.create({
       timeout: options.timeoutMs ?? 30_000,
@@ -225,7 +228,7 @@ export class TorqClient {
     }
   }
 
-  /** Whether the workspace has an SSO provider; a server without the provider routes is asked nothing and answers `assumed`. */
+  /** Whether the workspace has an SSO provider; a server without the provider routes is asked nothing and answers `"unknown"`. */
   async hasSsoProvider(): Promise<boolean | "unknown"> {
     if (!(await this.supportsProviderRoutes())) return "unknown";
     return (await this.getSsoProvider()) !== undefined;
@@ -292,6 +295,7 @@ export class TorqClient {
       let firstEtag: string | undefined;
       let lastEtag: string | undefined;
       let pages = 0;
+      const seenTokens = new Set<string>();
       do {
         const page = await this.request("GET", path, {
           schema,
@@ -303,6 +307,18 @@ export class TorqClient {
         pages++;
         items.push(...page.data[key]);
         pageToken = page.data.next_page_token;
+        // A server that hands out a token twice would keep the loop going forever.
+        if (pageToken && seenTokens.has(pageToken)) {
+          const url = this.apiUrl(path);
+          throw new TorqApiError(`GET ${url}: unexpected answer (${page.status}): next_page_token: repeats an earlier page's token, so the list never ends`, {
+            code: "BAD_RESPONSE",
+            status: page.status,
+            method: "GET",
+            url,
+            field: "next_page_token",
+          });
+        }
+        seenTokens.add(pageToken);
       } while (pageToken);
       if (firstEtag === lastEtag || attempt >= 2) {
         return { items: items as z.output<S>[K], etag: firstEtag === lastEtag ? lastEtag : undefined };
@@ -310,16 +326,24 @@ export class TorqClient {
     }
   }
 
-  private async bearerToken(forceRenewal = false): Promise<string> {
-    if (!forceRenewal && this.token && this.token.expiresAt - this.renewalMarginMs > Date.now()) {
-      return this.token.value;
-    }
-    if (forceRenewal) this.token = undefined;
-    this.tokenInFlight ??= this.fetchToken().finally(() => {
-      this.tokenInFlight = undefined;
-    });
-    this.token = await this.tokenInFlight;
-    return this.token.value;
+  /**
+   * The token to send. `refused` is a token the workspace just turned down (302/401): it is renewed
+   * once, however many requests in flight were turned down with it, and a request that met it after
+   * someone else renewed it simply uses the new one.
+   */
+  private async bearerToken(refused?: string): Promise<string> {
+    const current = this.token;
+    if (current && current.value !== refused && current.expiresAt - this.renewalMarginMs > Date.now()) return current.value;
+    if (current && current.value === refused) this.token = undefined;
+    this.tokenInFlight ??= this.fetchToken()
+      .then((token) => {
+        this.token = token;
+        return token;
+      })
+      .finally(() => {
+        this.tokenInFlight = undefined;
+      });
+    return (await this.tokenInFlight).value;
   }
 
   private async fetchToken(): Promise<Token> {
@@ -357,11 +381,12 @@ export class TorqClient {
       // Torq answers 302 for an expired token and 401 for an invalid one: renew once and retry.
       if ((response.status === 302 || response.status === 401) && !renewed) {
         renewed = true;
-        await this.bearerToken(true);
+        await this.bearerToken(token);
         continue;
       }
       if (response.status < 200 || response.status >= 300) throw errorFromResponse(method, displayUrl(url, options.query), response);
-      const data = (options.schema as z.ZodType) === emptySchema || response.data === "" ? (undefined as z.output<S>) : parseBody(options.schema, method, url, response);
+      // Only a call that expects nothing may get an empty answer; for the others it is a bad answer.
+      const data = (options.schema as z.ZodType) === emptySchema ? (undefined as z.output<S>) : parseBody(options.schema, method, url, response);
       return { data, status: response.status, etag: headerValue(response, "etag") };
     }
   }
@@ -373,11 +398,12 @@ export class TorqClient {
     init: { headers: Record<string, string>; params?: Record<string, unknown> | undefined; data?: string | undefined; retrySafe: boolean },
   ): Promise<AxiosResponse<string>> {
     for (let attempt = 0; ; attempt++) {
-      await this.limiter.acquire();
+      const release = await this.limiter.acquire();
       let response: AxiosResponse<string>;
       try {
         response = await this.http.request<string>({ method, url, headers: init.headers, params: init.params, data: init.data });
       } catch (err) {
+        release();
         const code = isAxiosError(err) ? err.code : undefined;
         const where = displayUrl(url, init.params);
         if (!init.retrySafe && method === "POST") {
@@ -385,7 +411,7 @@ export class TorqClient {
             code: "NETWORK",
             method,
             url: where,
-            cause: err,
+            cause: networkCause(err),
           });
         }
         if (code && RETRYABLE_NETWORK_CODES.has(code) && attempt < this.policy.maxRetries) {
@@ -395,9 +421,10 @@ export class TorqClient {
         const timeout = code === "ECONNABORTED" || code === "ETIMEDOUT";
         throw new TorqNetworkError(
           `${method} ${where}: ${timeout ? "timed out" : `could not reach the workspace API (${code ?? "unknown error"})`} after ${attempt + 1} attempt(s)`,
-          { code: timeout ? "TIMEOUT" : "NETWORK", method, url: where, cause: err },
+          { code: timeout ? "TIMEOUT" : "NETWORK", method, url: where, cause: networkCause(err) },
         );
       }
+      release();
       if (RETRYABLE_STATUSES.has(response.status) && attempt < this.policy.maxRetries && (init.retrySafe || response.status === 429)) {
         const retryAfter = parseRetryAfter(headerValue(response, "retry-after"));
         if (retryAfter !== undefined && retryAfter > this.policy.maxRetryAfterSeconds) return response;
@@ -408,6 +435,18 @@ export class TorqClient {
       return response;
     }
   }
+}
+
+/**
+ * What an error may keep of a failed exchange: an axios error holds the request's config (the
+ * Authorization header, the body) and socket, which `util.inspect` and loggers print, so only its
+ * code and message are kept.
+ */
+function networkCause(err: unknown): Error {
+  const cause = new Error(err instanceof Error ? err.message : "unknown error");
+  const code = isAxiosError(err) ? err.code : undefined;
+  if (code !== undefined) Object.assign(cause, { code });
+  return cause;
 }
 
 function writeHeaders(options: WriteOptions): Record<string, string> {
@@ -436,7 +475,8 @@ function parseBody<S extends z.ZodType>(schema: S, method: string, url: string, 
   try {
     json = JSON.parse(response.data);
   } catch {
-    throw new TorqApiError(`${method} ${url}: the answer (${response.status}) is not JSON`, { code: "BAD_RESPONSE", status: response.status, method, url });
+    const what = response.data.trim() === "" ? "is empty" : "is not JSON";
+    throw new TorqApiError(`${method} ${url}: the answer (${response.status}) ${what}`, { code: "BAD_RESPONSE", status: response.status, method, url });
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
@@ -447,6 +487,7 @@ function parseBody<S extends z.ZodType>(schema: S, method: string, url: string, 
       status: response.status,
       method,
       url,
+      field: where,
     });
   }
   return parsed.data;
@@ -486,12 +527,15 @@ export function errorFromResponse(method: string, url: string, response: AxiosRe
   }
   const status = response.status;
   const code: TorqErrorCode = (reason as TorqErrorCode | undefined) ?? STATUS_CODES[status] ?? (status >= 500 ? "UNAVAILABLE" : "INVALID_ARGUMENT");
-  const init = { code, status, method, url, grpcCode, field };
+  const retryAfterSeconds = parseRetryAfter(headerValue(response, "retry-after"));
+  const init = { code, status, method, url, grpcCode, field, retryAfterSeconds };
   const said = serverMessage ? `: ${serverMessage}` : "";
   if (code === "LOCKOUT_PREVENTED") return new TorqLockoutError(`${method} ${url} was refused by the workspace to prevent a lockout${said}`, init);
   if (status === 404) return new TorqNotFoundError(`${method} ${url}: not found (404)${said}`, init);
   if (status === 409 || status === 412) return new TorqConflictError(`${method} ${url}: the workspace changed meanwhile (${status})${said}`, init);
-  if (status === 429) return new TorqRateLimitedError(`${method} ${url}: rate limited (429) after every retry${said}`, init);
+  // Either every retry was spent or the wait asked for is longer than the client is willing to wait.
+  const asked = retryAfterSeconds === undefined ? "" : `; it asks to wait ${retryAfterSeconds} s`;
+  if (status === 429) return new TorqRateLimitedError(`${method} ${url}: rate limited (429${asked})${said}`, init);
   if (status === 401) return new TorqAuthError(`${method} ${url}: the API token was refused (401)${said}`, init);
   if (status === 403) return new TorqAuthError(`${method} ${url}: the API key's role may not do this (403; it needs the user.write scope)${said}`, init);
   if (status === 302) return new TorqAuthError(`${method} ${url}: the bearer token expired and renewing it did not help (302)${said}`, init);

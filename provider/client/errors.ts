@@ -33,6 +33,8 @@ export class TorqApiError extends Error {
   readonly url: string;
   readonly grpcCode: number | undefined;
   readonly field: string | undefined;
+  /** The wait a 429 or 503 asked for (`Retry-After`), in seconds, when it gave one. */
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(message: string, init: TorqApiErrorInit) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -42,6 +44,7 @@ export class TorqApiError extends Error {
     this.url = init.url;
     this.grpcCode = init.grpcCode;
     this.field = init.field;
+    this.retryAfterSeconds = init.retryAfterSeconds;
   }
 }
 

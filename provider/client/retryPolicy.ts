@@ -43,6 +43,9 @@ export function parseRetryAfter(header: string | undefined, now: number = Date.n
   if (header === undefined || header.trim() === "") return undefined;
   const trimmed = header.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  // Every HTTP-date form starts with a day name; Date.parse would also take "1.5" or "-1" as a date
+  // long past, which would mean "retry at once".
+  if (!/^[A-Za-z]{3}/.test(trimmed)) return undefined;
   const at = Date.parse(trimmed);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, Math.ceil((at - now) / 1000));
