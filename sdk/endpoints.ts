@@ -21,14 +21,18 @@ export const TORQ_SSO_ENDPOINTS: Record<"us" | "eu", SsoEndpoints> = {
 /** Reads the program's stack config without the secret-value warning: the value never leaves this process. */
 const stackConfig: ConfigSource = { get: (key) => pulumi.runtime.getConfig(key) };
 
+/**
+ * Torq's fixed values for the configured region; with `torq:apiUrl` set, what that workspace's
+ * endpoints route answers, or the region's values when its API (like Torq's documented one) has no
+ * such route.
+ */
 export async function getSsoEndpoints(): Promise<SsoEndpoints> {
   const region = stackConfig.get("torq:region") ?? process.env["TORQ_REGION"] ?? "us";
+  if (region !== "us" && region !== "eu") throw new Error(`torq:region (TORQ_REGION) must be "us" or "eu", not "${region}"`);
   const apiUrl = stackConfig.get("torq:apiUrl") ?? process.env["TORQ_API_URL"];
-  if (!apiUrl) {
-    if (region !== "us" && region !== "eu") throw new Error(`torq:region (TORQ_REGION) must be "us" or "eu", not "${region}"`);
-    return TORQ_SSO_ENDPOINTS[region];
-  }
+  if (!apiUrl) return TORQ_SSO_ENDPOINTS[region];
   const client = new TorqClient(resolveConnection(stackConfig));
+  if (!(await client.supportsProviderRoutes())) return TORQ_SSO_ENDPOINTS[region];
   const endpoints = await client.getSsoEndpoints();
   return { loginRedirectUrl: endpoints.login_redirect_url, audience: endpoints.audience };
 }

@@ -37,6 +37,10 @@ export interface SsoProviderArgs {
   sendLoginHint?: pulumi.Input<boolean>;
 }
 
+/**
+ * The workspace's one SSO provider. The client secret is always a Pulumi secret; the provider keeps
+ * only a salted digest of it in its outputs, to see a rotation at preview.
+ */
 export class SsoProvider extends pulumi.dynamic.Resource {
   declare public readonly protocol: pulumi.Output<"saml" | "oidc">;
   declare public readonly identityProvider: pulumi.Output<string>;
@@ -59,23 +63,43 @@ export class SsoProvider extends pulumi.dynamic.Resource {
   declare public readonly certificateNotAfter: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: SsoProviderArgs, opts?: pulumi.CustomResourceOptions) {
+    // Every property is named here, even when not given: the Pulumi SDK only creates an output for
+    // a key present in the props, so a defaulted input (enabled, scopes…) would otherwise read as
+    // undefined on the resource.
+    const props: Record<keyof SsoProviderArgs | ComputedOutput, unknown> = {
+      protocol: args.protocol,
+      identityProvider: args.identityProvider,
+      enabled: args.enabled,
+      signOnUrl: args.signOnUrl,
+      issuer: args.issuer,
+      certificate: args.certificate,
+      metadataXml: args.metadataXml,
+      metadataUrl: args.metadataUrl,
+      metadataEntityId: args.metadataEntityId,
+      issuerUrl: args.issuerUrl,
+      clientId: args.clientId,
+      clientSecret: args.clientSecret === undefined ? undefined : pulumi.secret(args.clientSecret),
+      scopes: args.scopes,
+      grantType: args.grantType,
+      sendLoginHint: args.sendLoginHint,
+      loginRedirectUrl: undefined,
+      audience: undefined,
+      certificateFingerprint: undefined,
+      certificateNotAfter: undefined,
+    };
     super(
       providerShim("ssoProvider"),
       name,
-      {
-        ...args,
-        clientSecret: args.clientSecret === undefined ? undefined : pulumi.secret(args.clientSecret),
-        loginRedirectUrl: undefined,
-        audience: undefined,
-        certificateFingerprint: undefined,
-        certificateNotAfter: undefined,
-      },
+      props,
       { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "clientSecret", "clientSecretDigest"] },
       "torq",
       "SsoProvider",
     );
   }
 }
+
+/** The outputs the provider computes (never inputs), so they are unknown in a preview while the provider changes. */
+type ComputedOutput = "loginRedirectUrl" | "audience" | "certificateFingerprint" | "certificateNotAfter";
 
 export interface SsoEnforcementArgs {
   /** Whether users may sign in only through SSO. */
@@ -86,6 +110,11 @@ export interface SsoEnforcementArgs {
   claimMappings?: ClaimMappings;
 }
 
+/**
+ * SSO-only login for the workspace. Deleting it turns SSO-only login off. Pass `ssoProvider` and
+ * `claimMappings` when they are declared in the same program: they are then applied first, and a
+ * preview in which they change leaves the lockout guard to apply, where it sees their final state.
+ */
 export class SsoEnforcement extends pulumi.dynamic.Resource {
   declare public readonly ssoOnly: pulumi.Output<boolean>;
 
@@ -96,15 +125,33 @@ export class SsoEnforcement extends pulumi.dynamic.Resource {
       name,
       {
         ssoOnly: args.ssoOnly,
-        // Unknown while those resources change in the same update, which tells the provider to guard at apply.
-        ssoProviderEnabled: args.ssoProvider?.enabled,
-        claimMappingsApplied: args.claimMappings?.mappings.apply((m) => m.length),
+        ...pendingSignals(args),
       },
       withDependencies(opts, after),
       "torq",
       "SsoEnforcement",
     );
   }
+}
+
+/**
+ * What tells the provider's preview that the SSO provider or the rules change in this same update, so
+ * their final state is not visible yet and the lockout guard must run at apply instead.
+ *
+ * A dynamic provider does not preview its creates and updates: the engine hands back the *inputs* as
+ * the outputs. So `ssoProvider.enabled` is known even while the provider is being created; its
+ * computed `loginRedirectUrl` is not, which makes the pair unknown exactly while it changes. Rules
+ * have no computed-only output, but the applied ones carry an `id` and the previewed ones do not.
+ */
+function pendingSignals(args: SsoEnforcementArgs): { ssoProviderEnabled?: pulumi.Output<boolean>; claimMappingsApplied?: pulumi.Output<boolean> } {
+  const signals: { ssoProviderEnabled?: pulumi.Output<boolean>; claimMappingsApplied?: pulumi.Output<boolean> } = {};
+  if (args.ssoProvider) {
+    signals.ssoProviderEnabled = pulumi.all([args.ssoProvider.enabled, args.ssoProvider.loginRedirectUrl]).apply(([enabled]) => enabled);
+  }
+  if (args.claimMappings) {
+    signals.claimMappingsApplied = args.claimMappings.mappings.apply((rules) => rules.every((rule) => typeof rule.id === "string" && rule.id !== ""));
+  }
+  return signals;
 }
 
 function withDependencies(opts: pulumi.CustomResourceOptions | undefined, extra: pulumi.Resource[]): pulumi.CustomResourceOptions | undefined {

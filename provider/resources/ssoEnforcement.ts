@@ -4,10 +4,11 @@
  * the rules are themselves changing in the same update, the preview cannot see their final state;
  * the guard then runs at apply, against the live workspace, before anything is written.
  */
-import { LockoutRefusedError } from "../errors";
+import { TorqUnsupportedError } from "../client/errors";
+import { LockoutRefusedError, userFacing } from "../errors";
 import { findOwnerEmailRules } from "../lockout/guard";
 import { ssoEnforcementInputsSchema } from "../schemas/ssoProvider";
-import { containsUnknown, report, workspaceClient } from "../runtime";
+import { containsUnknown, report, UNKNOWN, workspaceClient } from "../runtime";
 import { toCheckFailures, zodProblems, type CheckFailure } from "./checkFailures";
 import { readWorkspace } from "./workspaceView";
 
@@ -45,47 +46,94 @@ async function guard(ssoOnly: boolean): Promise<void> {
   if (problem) throw new LockoutRefusedError(problem);
 }
 
+/**
+ * Whether the SSO provider or the rules passed to the resource change in this update, so the preview
+ * cannot see their final state (see `pendingSignals` in the sdk): an unknown value, or rules that
+ * have no workspace id yet.
+ */
+export function dependenciesPending(news: Props): boolean {
+  return containsUnknown(news["ssoProviderEnabled"]) || containsUnknown(news["claimMappingsApplied"]) || news["claimMappingsApplied"] === false;
+}
+
+/** The one sentence for a server without the settings route, or undefined when it has it. */
+async function unsupportedProblem(): Promise<string | undefined> {
+  const client = workspaceClient();
+  if (await client.supportsProviderRoutes()) return undefined;
+  try {
+    await client.getSsoSettings(); // throws the client's one sentence for a server without the routes
+  } catch (err) {
+    if (err instanceof TorqUnsupportedError) return err.message;
+    throw err;
+  }
+  return undefined;
+}
+
+/** Runs one provider operation so that whatever it throws reaches the user as one sentence, no stack trace. */
+async function oneLineErrors<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (err) {
+    throw userFacing(err);
+  }
+}
+
 export const ssoEnforcementProvider = {
-  async check(_olds: Props, news: Props): Promise<{ inputs: Props; failures: CheckFailure[] }> {
-    const parsed = ssoEnforcementInputsSchema.safeParse(news);
-    if (!parsed.success) return { inputs: news, failures: toCheckFailures(zodProblems(parsed.error)) };
-    if (containsUnknown(news)) {
-      if (parsed.data.ssoOnly) report("SsoEnforcement: the SSO provider or rules change in this update; the lockout guard runs at apply, before SSO-only login is turned on");
-      return { inputs: news, failures: [] };
-    }
-    if (!parsed.data.ssoOnly) return { inputs: news, failures: [] };
-    const problem = await ssoOnlyProblem();
-    return { inputs: news, failures: problem ? toCheckFailures([{ path: "", message: problem }]) : [] };
+  check(olds: Props, news: Props): Promise<{ inputs: Props; failures: CheckFailure[] }> {
+    return oneLineErrors(async () => {
+      const unsupported = await unsupportedProblem();
+      if (unsupported) return { inputs: news, failures: toCheckFailures([{ path: "", message: unsupported }]) };
+      if (news["ssoOnly"] === UNKNOWN) return { inputs: news, failures: [] };
+      const parsed = ssoEnforcementInputsSchema.safeParse(news);
+      if (!parsed.success) return { inputs: news, failures: toCheckFailures(zodProblems(parsed.error)) };
+      if (!parsed.data.ssoOnly) return { inputs: news, failures: [] };
+      if (dependenciesPending(news)) {
+        // Said only when SSO-only login is being turned on; kept on, there is nothing to guard.
+        if (olds["ssoOnly"] !== true) report("SsoEnforcement: the SSO provider or rules change in this update; the lockout guard runs at apply, before SSO-only login is turned on");
+        return { inputs: news, failures: [] };
+      }
+      const problem = await ssoOnlyProblem();
+      return { inputs: news, failures: problem ? toCheckFailures([{ path: "", message: problem }]) : [] };
+    });
   },
 
-  async diff(_id: string, _olds: Props, news: Props): Promise<{ changes: boolean }> {
-    const live = await workspaceClient().getSsoSettings();
-    const changes = live.sso_only !== news["ssoOnly"];
-    if (changes) report(`SsoEnforcement plan:\n  ssoOnly: ${live.sso_only} → ${String(news["ssoOnly"])}`);
-    return { changes };
+  diff(_id: string, _olds: Props, news: Props): Promise<{ changes: boolean }> {
+    return oneLineErrors(async () => {
+      const live = await workspaceClient().getSsoSettings();
+      const changes = live.sso_only !== news["ssoOnly"];
+      if (changes) report(`SsoEnforcement plan:\n  ssoOnly: ${live.sso_only} → ${news["ssoOnly"] === UNKNOWN ? "(known at apply)" : String(news["ssoOnly"])}`);
+      return { changes };
+    });
   },
 
-  async create(news: Props): Promise<{ id: string; outs: Props }> {
-    const { ssoOnly } = ssoEnforcementInputsSchema.parse(news);
-    await guard(ssoOnly);
-    await workspaceClient().putSsoSettings({ sso_only: ssoOnly });
-    return { id: SSO_ENFORCEMENT_ID, outs: { ...news, ssoOnly } };
+  create(news: Props): Promise<{ id: string; outs: Props }> {
+    return oneLineErrors(async () => {
+      const { ssoOnly } = ssoEnforcementInputsSchema.parse(news);
+      await guard(ssoOnly);
+      await workspaceClient().putSsoSettings({ sso_only: ssoOnly });
+      return { id: SSO_ENFORCEMENT_ID, outs: { ...news, ssoOnly } };
+    });
   },
 
-  async update(_id: string, _olds: Props, news: Props): Promise<{ outs: Props }> {
-    const { ssoOnly } = ssoEnforcementInputsSchema.parse(news);
-    await guard(ssoOnly);
-    await workspaceClient().putSsoSettings({ sso_only: ssoOnly });
-    return { outs: { ...news, ssoOnly } };
+  update(_id: string, _olds: Props, news: Props): Promise<{ outs: Props }> {
+    return oneLineErrors(async () => {
+      const { ssoOnly } = ssoEnforcementInputsSchema.parse(news);
+      await guard(ssoOnly);
+      await workspaceClient().putSsoSettings({ sso_only: ssoOnly });
+      return { outs: { ...news, ssoOnly } };
+    });
   },
 
-  async read(id: string, props: Props): Promise<{ id: string; props: Props }> {
-    const live = await workspaceClient().getSsoSettings();
-    return { id, props: { ...props, ssoOnly: live.sso_only } };
+  read(id: string, props: Props): Promise<{ id: string; props: Props }> {
+    return oneLineErrors(async () => {
+      const live = await workspaceClient().getSsoSettings();
+      return { id, props: { ...props, ssoOnly: live.sso_only } };
+    });
   },
 
   /** Deleting the resource returns the workspace to allowing other logins, which can lock nobody out. */
-  async delete(): Promise<void> {
-    await workspaceClient().putSsoSettings({ sso_only: false });
+  delete(): Promise<void> {
+    return oneLineErrors(async () => {
+      await workspaceClient().putSsoSettings({ sso_only: false });
+    });
   },
 };

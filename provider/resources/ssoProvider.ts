@@ -5,10 +5,11 @@
  * is compared through a salted digest and never leaves the Pulumi secret it came in.
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { LockoutRefusedError } from "../errors";
-import { certificateExpiry, deriveSamlSettings, fetchMetadata, parseCertificate, parseIdpMetadata, type ParsedCertificate } from "../saml";
+import { LockoutRefusedError, userFacing } from "../errors";
+import { certificateExpiry, deriveSamlSettings, fetchMetadata, parseCertificate, parseIdpMetadata, type IdpCertificate, type ParsedCertificate } from "../saml";
 import type { PutSsoProvider, SsoProviderRecord } from "../schemas/api";
 import { DEFAULT_OIDC_SCOPES, ssoProviderInputsSchema, type SsoProviderInputs } from "../schemas/ssoProvider";
+import { TorqUnsupportedError } from "../client/errors";
 import { containsUnknown, report, workspaceClient } from "../runtime";
 import { secureUrlProblem } from "../urls";
 import { toCheckFailures, zodProblems, type CheckFailure, type FieldProblem } from "./checkFailures";
@@ -60,13 +61,40 @@ function identityProviderHints(inputs: SsoProviderInputs): FieldProblem[] {
   return hints;
 }
 
-interface CheckedProvider {
+/**
+ * The signing certificate to trust when metadata lists several (a rollover in progress, or, as in
+ * Entra's common metadata, keys of several clouds): one valid today, and of those the one valid
+ * longest. A certificate not valid yet is never picked while another is valid: the IdP cannot be
+ * signing with it. With none valid today, the latest one is returned so check reports why.
+ */
+export function pickSigningCertificate(certificates: readonly IdpCertificate[], now: Date): { certificate?: IdpCertificate; note?: string } {
+  const distinct = [...new Map(certificates.map((c) => [c.fingerprintSha256, c])).values()];
+  const byNotAfter = distinct.sort((a, b) => b.notAfter.localeCompare(a.notAfter));
+  const valid = byNotAfter.filter((c) => {
+    const status = certificateExpiry(c, now).status;
+    return status === "valid" || status === "expiring";
+  });
+  const certificate = valid[0] ?? byNotAfter[0];
+  if (!certificate || valid.length < 2) return certificate ? { certificate } : {};
+  return {
+    certificate,
+    note:
+      `lists ${valid.length} signing certificates valid today; using ${certificate.fingerprintSha256} (${certificate.subject}, valid until ${certificate.notAfter}), the one valid longest. ` +
+      "If the IdP signs with another one, set certificate to it",
+  };
+}
+
+export interface CheckedProvider {
   inputs: SsoProviderInputs;
   certificate?: ParsedCertificate;
 }
 
-/** Validates and normalises; SAML fields missing from the inputs are derived from metadata (explicit fields win). */
-async function checkProvider(raw: Props, now: Date): Promise<{ checked?: CheckedProvider; failures: FieldProblem[]; warnings: FieldProblem[] }> {
+/**
+ * Validates and normalises the inputs without asking the workspace: every problem at once, each
+ * naming its field. SAML fields missing from the inputs are derived from metadata (explicit fields
+ * win); only a `metadataUrl` is fetched.
+ */
+export async function checkSsoProviderInputs(raw: Props, now: Date): Promise<{ checked?: CheckedProvider; failures: FieldProblem[]; warnings: FieldProblem[] }> {
   const parsed = ssoProviderInputsSchema.safeParse(raw);
   if (!parsed.success) return { failures: zodProblems(parsed.error), warnings: [] };
   const inputs: SsoProviderInputs = { ...parsed.data };
@@ -92,10 +120,9 @@ async function checkProvider(raw: Props, now: Date): Promise<{ checked?: Checked
         inputs.issuer ??= settings.issuer;
         inputs.signOnUrl ??= settings.signOnUrl;
         if (inputs.certificate === undefined) {
-          // Several signing certificates mean a rollover: take the one valid longest.
-          const usable = settings.certificates.filter((c) => certificateExpiry(c, now).status !== "expired");
-          const pick = [...(usable.length ? usable : settings.certificates)].sort((a, b) => b.notAfter.localeCompare(a.notAfter))[0];
-          if (pick) inputs.certificate = pick.pem;
+          const pick = pickSigningCertificate(settings.certificates, now);
+          if (pick.certificate) inputs.certificate = pick.certificate.pem;
+          if (pick.note) warnings.push({ path: field, message: pick.note });
         }
       } catch (err) {
         failures.push({ path: field, message: err instanceof Error ? err.message : String(err) });
@@ -190,12 +217,22 @@ function liveDifferences(live: SsoProviderRecord, inputs: SsoProviderInputs): st
 
 async function apply(inputs: SsoProviderInputs, previous: Props | undefined): Promise<Props> {
   const client = workspaceClient();
-  const secretChanged = inputs.clientSecret !== undefined && !secretMatchesDigest(inputs.clientSecret, previous?.["clientSecretDigest"]);
   const live = previous ? await client.getSsoProvider() : undefined;
-  const needsSecret = secretChanged || (live !== undefined && !live.client_secret_set) || live === undefined;
+  const needsSecret =
+    live === undefined ||
+    !live.client_secret_set ||
+    (inputs.clientSecret !== undefined && !secretMatchesDigest(inputs.clientSecret, previous?.["clientSecretDigest"])) ||
+    // Changed outside Pulumi: the digest still matches the declared secret, but the workspace's does not.
+    secretChangedOutside(previous, live);
   const record = await client.putSsoProvider(toPayload(inputs, needsSecret));
   const endpoints = await client.getSsoEndpoints();
   return outputsOf(inputs, record, endpoints, needsSecret || previous === undefined ? undefined : previous["clientSecretDigest"]);
+}
+
+/** Whether the workspace's client secret was written since Pulumi last wrote or read it. */
+function secretChangedOutside(recorded: Props | undefined, live: SsoProviderRecord | undefined): boolean {
+  const at = recorded?.["clientSecretUpdatedAt"];
+  return typeof at === "string" && live !== undefined && live.client_secret_updated_at !== at;
 }
 
 function outputsOf(inputs: SsoProviderInputs, record: SsoProviderRecord, endpoints: { login_redirect_url: string; audience: string }, digest: unknown): Props {
@@ -215,82 +252,131 @@ function outputsOf(inputs: SsoProviderInputs, record: SsoProviderRecord, endpoin
   return outs;
 }
 
+/** Why the provider cannot be managed here, as one check failure, or undefined when it can. */
+async function workspaceProblem(inputs: SsoProviderInputs | undefined): Promise<FieldProblem | undefined> {
+  const client = workspaceClient();
+  if (!(await client.supportsProviderRoutes())) {
+    try {
+      await client.getSsoProvider(); // throws the client's one sentence for a server without the routes
+    } catch (err) {
+      if (err instanceof TorqUnsupportedError) return { path: "", message: err.message };
+      throw err;
+    }
+  }
+  if (inputs?.enabled === false && (await client.getSsoProvider()) !== undefined && (await client.getSsoSettings()).sso_only) {
+    return {
+      path: "enabled",
+      message:
+        "refusing to disable the SSO provider while SSO-only login is enforced: that is a lockout (nobody could sign in). " +
+        "Set ssoOnly: false on the SsoEnforcement resource and apply that first, then disable the provider.",
+    };
+  }
+  return undefined;
+}
+
+/** Runs one provider operation so that whatever it throws reaches the user as one sentence, no stack trace. */
+async function oneLineErrors<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (err) {
+    throw userFacing(err);
+  }
+}
+
 export const ssoProviderProvider = {
-  async check(_olds: Props, news: Props): Promise<{ inputs: Props; failures: CheckFailure[] }> {
-    if (containsUnknown(news)) return { inputs: news, failures: [] };
-    const { checked, failures, warnings } = await checkProvider(news, new Date());
-    for (const w of warnings) report(`warning: SsoProvider ${w.path}: ${w.message}`);
-    return { inputs: checked ? { ...checked.inputs } : news, failures: toCheckFailures(failures) };
-  },
-
-  async diff(_id: string, olds: Props, news: Props): Promise<{ changes: boolean }> {
-    if (containsUnknown(news)) return { changes: true };
-    const inputs = ssoProviderInputsSchema.parse(news);
-    const live = await workspaceClient().getSsoProvider();
-    const lines: string[] = [];
-    if (!live) {
-      lines.push("drift: the workspace has no SSO provider any more; up creates it again");
-    } else {
-      const fields = liveDifferences(live, inputs);
-      if (fields.length) lines.push(`changes: ${fields.join(", ")}`);
-      if (olds["clientSecretUpdatedAt"] !== undefined && live.client_secret_updated_at !== olds["clientSecretUpdatedAt"]) {
-        lines.push("drift: the client secret was changed outside Pulumi; up sets the declared one again");
+  check(_olds: Props, news: Props): Promise<{ inputs: Props; failures: CheckFailure[] }> {
+    return oneLineErrors(async () => {
+      if (containsUnknown(news)) {
+        const problem = await workspaceProblem(undefined);
+        return { inputs: news, failures: toCheckFailures(problem ? [problem] : []) };
       }
-    }
-    if (inputs.clientSecret !== undefined && !secretMatchesDigest(inputs.clientSecret, olds["clientSecretDigest"])) {
-      lines.push("clientSecret: rotated (value hidden)");
-    }
-    if (lines.length) report(["SsoProvider plan:", ...lines.map((l) => `  ${l}`)].join("\n"));
-    return { changes: lines.length > 0 };
+      const { checked, failures, warnings } = await checkSsoProviderInputs(news, new Date());
+      for (const w of warnings) report(`warning: SsoProvider ${w.path}: ${w.message}`);
+      const problem = await workspaceProblem(checked?.inputs);
+      if (problem) failures.unshift(problem);
+      return { inputs: checked ? { ...checked.inputs } : news, failures: toCheckFailures(failures) };
+    });
   },
 
-  async create(news: Props): Promise<{ id: string; outs: Props }> {
-    const inputs = ssoProviderInputsSchema.parse(news);
-    const existing = await workspaceClient().getSsoProvider();
-    if (existing) report("SsoProvider: the workspace already has an SSO provider; adopting it and setting the declared values");
-    return { id: SSO_PROVIDER_ID, outs: await apply(inputs, undefined) };
+  diff(_id: string, olds: Props, news: Props): Promise<{ changes: boolean }> {
+    return oneLineErrors(async () => {
+      if (containsUnknown(news)) return { changes: true };
+      const inputs = ssoProviderInputsSchema.parse(news);
+      const live = await workspaceClient().getSsoProvider();
+      const lines: string[] = [];
+      if (!live) {
+        lines.push("drift: the workspace has no SSO provider any more; up creates it again");
+      } else {
+        const fields = liveDifferences(live, inputs);
+        if (fields.length) lines.push(`changes: ${fields.join(", ")}`);
+        if (secretChangedOutside(olds, live)) {
+          lines.push("drift: the client secret was changed outside Pulumi; up sets the declared one again");
+        }
+      }
+      if (inputs.clientSecret !== undefined && !secretMatchesDigest(inputs.clientSecret, olds["clientSecretDigest"])) {
+        lines.push("clientSecret: rotated (value hidden)");
+      }
+      if (lines.length) report(["SsoProvider plan:", ...lines.map((l) => `  ${l}`)].join("\n"));
+      return { changes: lines.length > 0 };
+    });
   },
 
-  async update(_id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
-    return { outs: await apply(ssoProviderInputsSchema.parse(news), olds) };
+  create(news: Props): Promise<{ id: string; outs: Props }> {
+    return oneLineErrors(async () => {
+      const inputs = ssoProviderInputsSchema.parse(news);
+      const existing = await workspaceClient().getSsoProvider();
+      if (existing) report("SsoProvider: the workspace already has an SSO provider; adopting it and setting the declared values");
+      return { id: SSO_PROVIDER_ID, outs: await apply(inputs, undefined) };
+    });
   },
 
-  async read(id: string, props: Props): Promise<{ id: string; props: Props }> {
-    const client = workspaceClient();
-    const live = await client.getSsoProvider();
-    if (!live) return { id: "", props: {} };
-    const endpoints = await client.getSsoEndpoints();
-    const fromLive: Props = {
-      protocol: live.protocol,
-      identityProvider: live.identity_provider,
-      enabled: live.enabled,
-    };
-    const set = (key: string, value: unknown) => {
-      if (value !== undefined) fromLive[key] = value;
-    };
-    set("signOnUrl", live.sign_on_url);
-    set("issuer", live.issuer);
-    set("certificate", live.certificate === undefined ? undefined : safePem(live.certificate));
-    set("issuerUrl", live.issuer_url);
-    set("clientId", live.client_id);
-    set("scopes", live.scopes);
-    set("grantType", live.grant_type);
-    set("sendLoginHint", live.send_login_hint);
-    for (const key of ["metadataXml", "metadataUrl", "metadataEntityId", "clientSecretDigest"]) set(key, props[key]);
-    const outs = outputsOf(ssoProviderInputsSchema.parse(fromLive), live, endpoints, props["clientSecretDigest"]);
-    if (props["clientSecretDigest"] !== undefined) outs["clientSecretDigest"] = props["clientSecretDigest"];
-    return { id, props: outs };
+  update(_id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
+    return oneLineErrors(async () => ({ outs: await apply(ssoProviderInputsSchema.parse(news), olds) }));
   },
 
-  async delete(_id: string, _props: Props): Promise<void> {
-    const client = workspaceClient();
-    if ((await client.getSsoSettings()).sso_only) {
-      throw new LockoutRefusedError(
-        "refusing to delete the SSO provider while SSO-only login is enforced: that is a lockout (nobody could sign in). " +
-          "Set ssoOnly: false on the SsoEnforcement resource (or delete it) and apply that first, then delete the provider.",
-      );
-    }
-    await client.deleteSsoProvider();
+  read(id: string, props: Props): Promise<{ id: string; props: Props }> {
+    return oneLineErrors(async () => {
+      const client = workspaceClient();
+      const live = await client.getSsoProvider();
+      if (!live) return { id: "", props: {} };
+      const endpoints = await client.getSsoEndpoints();
+      const fromLive: Props = {
+        protocol: live.protocol,
+        identityProvider: live.identity_provider,
+        enabled: live.enabled,
+      };
+      const set = (key: string, value: unknown) => {
+        if (value !== undefined) fromLive[key] = value;
+      };
+      set("signOnUrl", live.sign_on_url);
+      set("issuer", live.issuer);
+      set("certificate", live.certificate === undefined ? undefined : safePem(live.certificate));
+      set("issuerUrl", live.issuer_url);
+      set("clientId", live.client_id);
+      set("scopes", live.scopes);
+      set("grantType", live.grant_type);
+      set("sendLoginHint", live.send_login_hint);
+      for (const key of ["metadataXml", "metadataUrl", "metadataEntityId"]) set(key, props[key]);
+      // A secret written outside Pulumi no longer matches the recorded digest's secret: drop the
+      // digest, so the next preview shows the declared secret as a change and up writes it again.
+      const digest = live.client_secret_set && !secretChangedOutside(props, live) ? props["clientSecretDigest"] : undefined;
+      const outs = outputsOf(ssoProviderInputsSchema.parse(fromLive), live, endpoints, undefined);
+      if (digest !== undefined) outs["clientSecretDigest"] = digest;
+      return { id, props: outs };
+    });
+  },
+
+  delete(_id: string, _props: Props): Promise<void> {
+    return oneLineErrors(async () => {
+      const client = workspaceClient();
+      if ((await client.getSsoSettings()).sso_only) {
+        throw new LockoutRefusedError(
+          "refusing to delete the SSO provider while SSO-only login is enforced: that is a lockout (nobody could sign in). " +
+            "Set ssoOnly: false on the SsoEnforcement resource (or delete it) and apply that first, then delete the provider.",
+        );
+      }
+      await client.deleteSsoProvider();
+    });
   },
 };
 
