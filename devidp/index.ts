@@ -39,7 +39,7 @@ export interface DevIdps {
 export async function startDevIdps(options: DevIdpsOptions): Promise<DevIdps> {
   const users = options.users ?? DEFAULT_TEST_USERS;
   const oidc = await startOidcIdp({
-    client: { clientId: options.clientId ?? "torq-local", clientSecret: options.clientSecret ?? randomBytes(24).toString("base64url"), redirectUris: [options.redirectUri] },
+    client: { clientId: options.clientId ?? "torq-local", clientSecret: options.clientSecret ?? `dev_${randomBytes(24).toString("base64url")}`, redirectUris: [options.redirectUri] },
     users,
     port: options.oidcPort,
   });

@@ -27,9 +27,9 @@ export PULUMI_BACKEND_URL="file://$demo/state" PULUMI_CONFIG_PASSPHRASE=demo PUL
 export PULUMI_NODEJS_TRANSPILE_ONLY=true
 cd "$demo/project"
 pulumi stack init dev --non-interactive >/dev/null
-pulumi config set torq:apiUrl "$url" >/dev/null
-pulumi config set torq:clientId "$client_id" >/dev/null
-pulumi config set --secret torq:clientSecret "$client_secret" >/dev/null
+pulumi config set -- torq:apiUrl "$url" >/dev/null
+pulumi config set -- torq:clientId "$client_id" >/dev/null
+pulumi config set --secret -- torq:clientSecret "$client_secret" >/dev/null
 
 echo "==> pulumi up (quickstart)"
 pulumi up --yes --non-interactive --color=never

@@ -9,9 +9,12 @@ export function newClientId(): string {
   return randomUUID();
 }
 
-/** A new API key secret: 256 random bits, base64url. */
+/**
+ * A new API key secret: 256 random bits, base64url, behind a `tqs_` prefix so it never starts with
+ * `-` (which command lines would take for a flag) and secret scanners can recognise it.
+ */
 export function newClientSecret(): string {
-  return randomBytes(32).toString("base64url");
+  return `tqs_${randomBytes(32).toString("base64url")}`;
 }
 
 /** A new opaque bearer token. */

@@ -107,7 +107,7 @@ export async function createProject(options: {
   const project: PulumiProject = {
     dir,
     env,
-    run: (args, extraEnv) => run("pulumi", [...args, "--non-interactive", "--color=never"], dir, { ...env, ...extraEnv }),
+    run: (args, extraEnv) => run("pulumi", ["--non-interactive", "--color=never", ...args], dir, { ...env, ...extraEnv }),
     async ok(args) {
       const result = await project.run(args);
       if (result.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${result.code}:\n${result.output}`);
@@ -126,8 +126,9 @@ export async function createProject(options: {
     "torq:clientId": options.workspace.ownerKey.client_id,
     ...options.config,
   };
-  for (const [key, value] of Object.entries(config)) await project.ok(["config", "set", key, value]);
-  await project.ok(["config", "set", "--secret", "torq:clientSecret", options.workspace.ownerKey.client_secret]);
+  // `--` ends the flags, so a value that starts with `-` is still a value.
+  for (const [key, value] of Object.entries(config)) await project.ok(["config", "set", "--", key, value]);
+  await project.ok(["config", "set", "--secret", "--", "torq:clientSecret", options.workspace.ownerKey.client_secret]);
   return project;
 }
 

@@ -72,7 +72,7 @@ describe("test logins through real IdPs after pulumi up", function () {
       program: program(OIDC_PROVIDER, [OWNER_RULE, ADMINS, ENGINEERING, EVERYONE]),
       config: { issuerUrl: idps.oidc.issuer, clientId: idps.oidc.client.clientId },
     });
-    await project.ok(["config", "set", "--secret", "clientSecret", idps.oidc.client.clientSecret]);
+    await project.ok(["config", "set", "--secret", "--", "clientSecret", idps.oidc.client.clientSecret]);
     await project.ok(["up", "--yes", "--skip-preview"]);
     const redirect = await project.ok(["stack", "output", "loginRedirectUrl"]);
     expect(redirect.stdout.trim()).to.equal(`${workspace.url}/__/auth/handler`);

@@ -2,21 +2,9 @@ import { expect } from "chai";
 import { TorqClient } from "../../provider/client/client";
 import { OWNER_ROLE_ID } from "../../emulator";
 import { createProject, startWorkspace, type PulumiProject, type RunResult } from "./harness";
-import type { Workspace, WorkspaceOptions } from "../../emulator";
+import type { Workspace } from "../../emulator";
 
 const OWNER = "owner@example.com";
-
-/**
- * A workspace whose owner key the harness can pass to `pulumi config set`: it passes the secret as a
- * bare argument, and the one in 64 base64url secrets that starts with "-" reads as a flag.
- */
-async function startUsableWorkspace(options: WorkspaceOptions): Promise<Workspace> {
-  for (;;) {
-    const workspace = await startWorkspace(options);
-    if (!workspace.ownerKey.client_secret.startsWith("-")) return workspace;
-    await workspace.close();
-  }
-}
 
 function clientFor(ws: Workspace): TorqClient {
   return new TorqClient({ apiUrl: ws.url, authUrl: ws.url, clientId: ws.ownerKey.client_id, clientSecret: ws.ownerKey.client_secret });
@@ -65,7 +53,7 @@ describe("SsoEnforcement through the real Pulumi engine", function () {
     let client: TorqClient;
 
     before(async () => {
-      workspace = await startUsableWorkspace({ port: 0, testHooks: true });
+      workspace = await startWorkspace({ port: 0, testHooks: true });
       client = clientFor(workspace);
       project = await createProject({ workspace, program: `import * as torq from "pulumi-torq-sso";\nnew torq.SsoEnforcement("sso-only", { ssoOnly: true });\n` });
     });
@@ -120,7 +108,7 @@ describe("SsoEnforcement through the real Pulumi engine", function () {
     let client: TorqClient;
 
     before(async () => {
-      workspace = await startUsableWorkspace({ port: 0, testHooks: true });
+      workspace = await startWorkspace({ port: 0, testHooks: true });
       client = clientFor(workspace);
       project = await createProject({ workspace, program: program({ provider: "enabled", ssoOnly: true }) });
     });
@@ -179,7 +167,7 @@ describe("SsoEnforcement through the real Pulumi engine", function () {
     let client: TorqClient;
 
     before(async () => {
-      workspace = await startUsableWorkspace({ port: 0, testHooks: true });
+      workspace = await startWorkspace({ port: 0, testHooks: true });
       client = clientFor(workspace);
       project = await createProject({ workspace, program: program({ provider: "disabled", ssoOnly: true }) });
     });

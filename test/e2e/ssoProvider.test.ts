@@ -6,7 +6,7 @@ import { parseCertificate } from "../../provider/saml";
 import type { PutSsoProvider, SsoProviderRecord } from "../../provider/schemas/api";
 import { IDP_METADATA_FIXTURES, SAML_FIXTURES } from "../unit/saml/paths";
 import { createProject, startWorkspace, type PulumiProject, type RunResult } from "./harness";
-import type { Workspace, WorkspaceOptions } from "../../emulator";
+import type { Workspace } from "../../emulator";
 
 const ROTATION_A = readFileSync(path.join(SAML_FIXTURES, "rotation-a.pem"), "utf8");
 const ROTATION_B = readFileSync(path.join(SAML_FIXTURES, "rotation-b.pem"), "utf8");
@@ -14,18 +14,6 @@ const ROTATION_B = readFileSync(path.join(SAML_FIXTURES, "rotation-b.pem"), "utf
 /** Entra's common metadata lists four signing certificates valid today; this one is valid longest. */
 const ENTRA_LONGEST = { fingerprint: "3D:25:83:F7:7A:03:43:FA:09:37:38:CA:09:B8:45:54:52:DA:E5:B3:3B:B5:B9:8E:6A:1D:AF:97:70:F4:05:A1", notAfter: "2031-02-05T07:02:51Z" };
 const TENANT = "11111111-2222-3333-4444-555555555555";
-
-/**
- * A workspace whose owner key the harness can pass to `pulumi config set`: it passes the secret as a
- * bare argument, and the one in 64 base64url secrets that starts with "-" reads as a flag.
- */
-async function startUsableWorkspace(options: WorkspaceOptions): Promise<Workspace> {
-  for (;;) {
-    const workspace = await startWorkspace(options);
-    if (!workspace.ownerKey.client_secret.startsWith("-")) return workspace;
-    await workspace.close();
-  }
-}
 
 function clientFor(ws: Workspace): TorqClient {
   return new TorqClient({ apiUrl: ws.url, authUrl: ws.url, clientId: ws.ownerKey.client_id, clientSecret: ws.ownerKey.client_secret });
@@ -83,7 +71,7 @@ describe("SsoProvider through the real Pulumi engine", function () {
     let client: TorqClient;
 
     before(async () => {
-      workspace = await startUsableWorkspace({ port: 0, testHooks: true });
+      workspace = await startWorkspace({ port: 0, testHooks: true });
       client = clientFor(workspace);
       project = await createProject({ workspace, example: "oidc-okta" });
       await project.ok(["config", "set", "--secret", "oidcClientSecret", FIRST_SECRET]);
@@ -183,7 +171,7 @@ describe("SsoProvider through the real Pulumi engine", function () {
     let client: TorqClient;
 
     before(async () => {
-      workspace = await startUsableWorkspace({ port: 0, testHooks: true });
+      workspace = await startWorkspace({ port: 0, testHooks: true });
       client = clientFor(workspace);
       project = await createProject({ workspace, example: "saml-entra-metadata" });
     });
@@ -250,7 +238,7 @@ describe("SsoProvider through the real Pulumi engine", function () {
     const program = (args: string) => `import * as torq from "pulumi-torq-sso";\nnew torq.SsoProvider("idp", ${args});\n`;
 
     before(async () => {
-      workspace = await startUsableWorkspace({ port: 0, testHooks: true });
+      workspace = await startWorkspace({ port: 0, testHooks: true });
       project = await createProject({ workspace, program: program(`{ protocol: "oidc" }`) });
     });
     after(async () => {
@@ -296,7 +284,7 @@ describe("SsoProvider through the real Pulumi engine", function () {
     let project: PulumiProject;
 
     before(async () => {
-      workspace = await startUsableWorkspace({ port: 0, testHooks: true, torqCompatible: true });
+      workspace = await startWorkspace({ port: 0, testHooks: true, torqCompatible: true });
       project = await createProject({
         workspace,
         program: `import * as torq from "pulumi-torq-sso";
