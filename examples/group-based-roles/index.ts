@@ -6,6 +6,10 @@ import * as torq from "pulumi-torq-sso";
 const config = new pulumi.Config();
 const owners = config.getObject<string[]>("owners") ?? ["alice@example.com", "bob@example.com"];
 const order = config.getObject<string[]>("groupOrder") ?? ["torq-admins", "sec-engineers", "soc-analysts", "auditors"];
+// The documented way out before `pulumi destroy` while the workspace has an SSO provider: set
+// `pulumi config set allowLockout true`, run `pulumi up` (it changes nothing in the workspace, only
+// records the setting), then destroy. Leave it unset otherwise: it switches the lockout guard off.
+const allowLockout = config.getBoolean("allowLockout") ?? false;
 
 const roleOfGroup: Record<string, string> = {
   "torq-admins": "Contributor",
@@ -22,6 +26,7 @@ const rules = new torq.ClaimMappings("group-roles", {
   ],
   breakGlassOwners: owners,
   expectations: [{ claims: { email: "carol@example.com", groups: ["auditors"] }, role: "Viewer" }],
+  allowLockout,
 });
 
 export const ruleCount = rules.mappings.apply((m) => m.length);

@@ -7,6 +7,10 @@ import * as torq from "pulumi-torq-sso";
 const config = new pulumi.Config();
 const owners = config.getObject<string[]>("owners") ?? ["it-owner@example.com", "it-owner@example.co.uk"];
 const domainGroups = config.getObject<string[]>("domainGroups") ?? ["staff-example-com", "staff-example-co-uk"];
+// The documented way out before `pulumi destroy` while the workspace has an SSO provider: set
+// `pulumi config set allowLockout true`, run `pulumi up` (it changes nothing in the workspace, only
+// records the setting), then destroy. Leave it unset otherwise: it switches the lockout guard off.
+const allowLockout = config.getBoolean("allowLockout") ?? false;
 
 const rules = new torq.ClaimMappings("multi-domain", {
   mappings: [
@@ -19,6 +23,7 @@ const rules = new torq.ClaimMappings("multi-domain", {
     { claims: { email: "someone@example.co.uk", groups: ["staff-example-co-uk"] }, role: "Viewer" },
     { claims: { email: "IT-Owner@example.com" }, role: null },
   ],
+  allowLockout,
 });
 
 export const appliedRules = rules.mappings;

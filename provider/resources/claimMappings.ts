@@ -5,7 +5,7 @@
  * summary for reviewers; create/update apply the shortest safe plan; delete is guarded.
  */
 import { claimMappingsInputsSchema, EMAIL_CLAIM, type AppliedClaimRule, type ClaimMappingsInputs, type ClaimRule } from "../schemas/claimMappings";
-import { LockoutRefusedError } from "../errors";
+import { LockoutRefusedError, userFacing } from "../errors";
 import { checkLockout, formatLockoutRefusal } from "../lockout/guard";
 import { describePlan, planClaimMappingChanges } from "../plan";
 import { containsUnknown, report, workspaceClient } from "../runtime";
@@ -73,7 +73,19 @@ function optionsOf(inputs: ClaimMappingsInputs) {
   return { allowLockout: inputs.allowLockout ?? false, breakGlassOwners: inputs.breakGlassOwners, expectations: inputs.expectations };
 }
 
-export const claimMappingsProvider = {
+/**
+ * Runs one provider operation so that whatever it throws reaches the user as one sentence: the
+ * dynamic-provider host prints `${error}: ${error.stack}` for a failed check, diff, read or delete.
+ */
+async function oneLineErrors<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (err) {
+    throw userFacing(err);
+  }
+}
+
+const operations = {
   async check(_olds: Props, news: Props): Promise<{ inputs: Props; failures: CheckFailure[] }> {
     const { inputs, problems } = parseInputs(news);
     if (!inputs) return { inputs: news, failures: toCheckFailures(problems) };
@@ -164,4 +176,14 @@ export const claimMappingsProvider = {
     }
     await applyClaimMappings(client, [], { allowLockout: true });
   },
+};
+
+/** The ClaimMappings resource provider the shim calls: every operation fails with one sentence, no stack trace. */
+export const claimMappingsProvider = {
+  check: (olds: Props, news: Props) => oneLineErrors(() => operations.check(olds, news)),
+  diff: (id: string, olds: Props, news: Props) => oneLineErrors(() => operations.diff(id, olds, news)),
+  create: (news: Props) => oneLineErrors(() => operations.create(news)),
+  update: (id: string, olds: Props, news: Props) => oneLineErrors(() => operations.update(id, olds, news)),
+  read: (id: string, props: Props) => oneLineErrors(() => operations.read(id, props)),
+  delete: (id: string, props: Props) => oneLineErrors(() => operations.delete(id, props)),
 };
