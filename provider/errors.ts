@@ -45,3 +45,15 @@ export function userFacing(err: unknown): Error {
   const message = err instanceof Error ? err.message : String(err);
   return new ProviderOperationError(message.split("\n")[0] ?? "unknown error");
 }
+
+/**
+ * Runs one provider operation so that whatever it throws reaches the user as one sentence: the
+ * dynamic-provider host prints `${error}: ${error.stack}` for a failed check, diff, read or delete.
+ */
+export async function oneLineErrors<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (err) {
+    throw userFacing(err);
+  }
+}

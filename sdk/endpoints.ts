@@ -4,8 +4,8 @@
  * without a dependency cycle.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { TorqClient } from "../provider/client/client";
-import { resolveConnection, type ConfigSource } from "../provider/config";
+import type { TorqClient } from "../provider/client/client";
+import type { ConfigSource } from "../provider/config";
 
 export interface SsoEndpoints {
   loginRedirectUrl: string;
@@ -31,7 +31,12 @@ export async function getSsoEndpoints(): Promise<SsoEndpoints> {
   if (region !== "us" && region !== "eu") throw new Error(`torq:region (TORQ_REGION) must be "us" or "eu", not "${region}"`);
   const apiUrl = stackConfig.get("torq:apiUrl") ?? process.env["TORQ_API_URL"];
   if (!apiUrl) return TORQ_SSO_ENDPOINTS[region];
-  const client = new TorqClient(resolveConnection(stackConfig));
+  // Loaded here, not at import: a program that never asks a workspace should not pay for the HTTP client.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { TorqClient: Client } = require("../provider/client/client") as { TorqClient: typeof TorqClient };
+  const { resolveConnection } = require("../provider/config") as typeof import("../provider/config");
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const client = new Client(resolveConnection(stackConfig));
   if (!(await client.supportsProviderRoutes())) return TORQ_SSO_ENDPOINTS[region];
   const endpoints = await client.getSsoEndpoints();
   return { loginRedirectUrl: endpoints.login_redirect_url, audience: endpoints.audience };

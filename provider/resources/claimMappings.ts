@@ -5,13 +5,13 @@
  * summary for reviewers; create/update apply the shortest safe plan; delete is guarded.
  */
 import { claimMappingsInputsSchema, EMAIL_CLAIM, type AppliedClaimRule, type ClaimMappingsInputs, type ClaimRule } from "../schemas/claimMappings";
-import { LockoutRefusedError, userFacing } from "../errors";
+import { LockoutRefusedError, oneLineErrors } from "../errors";
 import { checkLockout, formatLockoutRefusal } from "../lockout/guard";
 import { describePlan, planClaimMappingChanges } from "../plan";
 import { containsUnknown, report, workspaceClient } from "../runtime";
 import { applyClaimMappings, unknownRoles } from "./applyClaimMappings";
 import { toCheckFailures, zodProblems, type CheckFailure, type FieldProblem } from "./checkFailures";
-import { bareRule, readWorkspace, sameRuleList, type LiveClaimRule } from "./workspaceView";
+import { bareRule, readWorkspace, sameRuleList, type LiveClaimRule, type WorkspaceView } from "./workspaceView";
 
 /** The singleton's id: a workspace has exactly one claim-mapping list. */
 export const CLAIM_MAPPINGS_ID = "claim-mappings";
@@ -74,15 +74,17 @@ function optionsOf(inputs: ClaimMappingsInputs) {
 }
 
 /**
- * Runs one provider operation so that whatever it throws reaches the user as one sentence: the
- * dynamic-provider host prints `${error}: ${error.stack}` for a failed check, diff, read or delete.
+ * The workspace as `check` just read it, handed to the `diff` the engine calls right after it in the
+ * same provider process, so a preview reads the workspace once rather than twice. Taken at most once
+ * and only while fresh; applying always reads afresh.
  */
-async function oneLineErrors<T>(operation: () => Promise<T>): Promise<T> {
-  try {
-    return await operation();
-  } catch (err) {
-    throw userFacing(err);
-  }
+let previewRead: { view: WorkspaceView; at: number } | undefined;
+const PREVIEW_READ_REUSE_MS = 5_000;
+
+function takePreviewRead(): WorkspaceView | undefined {
+  const read = previewRead;
+  previewRead = undefined;
+  return read && Date.now() - read.at <= PREVIEW_READ_REUSE_MS ? read.view : undefined;
 }
 
 const operations = {
@@ -96,6 +98,7 @@ const operations = {
     for (const w of warnings) report(`warning: ${w.path}: ${w.message}`);
 
     const view = await readWorkspace(workspaceClient());
+    previewRead = { view, at: Date.now() };
     for (const { index, role } of unknownRoles(inputs.mappings, view.roles)) {
       failures.push({ path: `mappings[${index}].role`, message: `the workspace has no role "${role}" (it has: ${view.roles.names.join(", ")})` });
     }
@@ -119,7 +122,7 @@ const operations = {
       return { changes: true };
     }
     const desired = desiredOf(news);
-    const view = await readWorkspace(workspaceClient());
+    const view = takePreviewRead() ?? (await readWorkspace(workspaceClient()));
     const recorded = Array.isArray(olds["mappings"]) ? desiredOf(olds) : undefined;
     const lines: string[] = [];
     if (recorded && !sameRuleList(recorded, view.live)) {

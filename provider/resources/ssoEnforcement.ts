@@ -5,7 +5,7 @@
  * the guard then runs at apply, against the live workspace, before anything is written.
  */
 import { TorqUnsupportedError } from "../client/errors";
-import { LockoutRefusedError, userFacing } from "../errors";
+import { LockoutRefusedError, oneLineErrors } from "../errors";
 import { findOwnerEmailRules } from "../lockout/guard";
 import { ssoEnforcementInputsSchema } from "../schemas/ssoProvider";
 import { containsUnknown, report, UNKNOWN, workspaceClient } from "../runtime";
@@ -66,15 +66,6 @@ async function unsupportedProblem(): Promise<string | undefined> {
     throw err;
   }
   return undefined;
-}
-
-/** Runs one provider operation so that whatever it throws reaches the user as one sentence, no stack trace. */
-async function oneLineErrors<T>(operation: () => Promise<T>): Promise<T> {
-  try {
-    return await operation();
-  } catch (err) {
-    throw userFacing(err);
-  }
 }
 
 export const ssoEnforcementProvider = {

@@ -5,7 +5,7 @@
  * is compared through a salted digest and never leaves the Pulumi secret it came in.
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { LockoutRefusedError, userFacing } from "../errors";
+import { LockoutRefusedError, oneLineErrors } from "../errors";
 import { certificateExpiry, deriveSamlSettings, fetchMetadata, parseCertificate, parseIdpMetadata, type IdpCertificate, type ParsedCertificate } from "../saml";
 import type { PutSsoProvider, SsoProviderRecord } from "../schemas/api";
 import { DEFAULT_OIDC_SCOPES, ssoProviderInputsSchema, type SsoProviderInputs } from "../schemas/ssoProvider";
@@ -272,15 +272,6 @@ async function workspaceProblem(inputs: SsoProviderInputs | undefined): Promise<
     };
   }
   return undefined;
-}
-
-/** Runs one provider operation so that whatever it throws reaches the user as one sentence, no stack trace. */
-async function oneLineErrors<T>(operation: () => Promise<T>): Promise<T> {
-  try {
-    return await operation();
-  } catch (err) {
-    throw userFacing(err);
-  }
 }
 
 export const ssoProviderProvider = {
