@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { TorqClient } from "../../provider/client/client";
 import { createProject, startWorkspace, type PulumiProject } from "./harness";
 import type { Workspace } from "../../emulator";
+import { asText, clientFor, liveRulesText } from "./workspaceTools";
 
 const OWNER = "owner@example.com";
 
@@ -19,19 +20,6 @@ const BASE = [
   { claimName: "groups", claimValue: "sre", role: "Operator" },
   { claimName: "groups", claimValue: "everyone", role: "Viewer" },
 ];
-
-function clientFor(ws: Workspace): TorqClient {
-  return new TorqClient({ apiUrl: ws.url, authUrl: ws.url, clientId: ws.ownerKey.client_id, clientSecret: ws.ownerKey.client_secret });
-}
-
-async function liveRules(client: TorqClient): Promise<string[]> {
-  const roles = new Map((await client.listRoles()).map((r) => [r.id, r.name]));
-  return (await client.listClaimMappings()).items.map((m) => `${m.claim_name}=${m.claim_value}>${roles.get(m.role_id)}`);
-}
-
-function asText(rules: typeof BASE): string[] {
-  return rules.map((r) => `${r.claimName}=${r.claimValue}>${r.role}`);
-}
 
 async function addOidcProvider(client: TorqClient): Promise<void> {
   await client.putSsoProvider({ protocol: "oidc", issuer_url: "https://idp.example.com", client_id: "torq", client_secret: "s3cret-value", grant_type: "code" });
@@ -55,14 +43,14 @@ describe("ClaimMappings through the real Pulumi engine", function () {
 
   it("creates the declared list, then a second preview shows no changes and refresh finds none", async () => {
     await project.ok(["up", "--yes", "--skip-preview"]);
-    expect(await liveRules(client)).to.deep.equal(asText(BASE));
+    expect(await liveRulesText(client)).to.deep.equal(asText(BASE));
     await project.ok(["preview", "--expect-no-changes"]);
     await project.ok(["refresh", "--yes", "--expect-no-changes"]);
   });
 
   it("refuses at preview a list with no owner e-mail rule while SSO is configured, and changes nothing", async () => {
     await addOidcProvider(client);
-    const before = await liveRules(client);
+    const before = await liveRulesText(client);
     project.writeProgram(program(BASE.slice(1)));
     const result = await project.run(["preview"]);
     expect(result.code).to.not.equal(0);
@@ -70,7 +58,7 @@ describe("ClaimMappings through the real Pulumi engine", function () {
     expect(result.output).to.not.match(/\n\s+at .+\(.+:\d+:\d+\)/, "no stack trace");
     const up = await project.run(["up", "--yes"]);
     expect(up.code).to.not.equal(0);
-    expect(await liveRules(client)).to.deep.equal(before);
+    expect(await liveRulesText(client)).to.deep.equal(before);
   });
 
   it("refuses an owner e-mail rule shadowed by an earlier rule for the same claim", async () => {
@@ -98,7 +86,7 @@ describe("ClaimMappings through the real Pulumi engine", function () {
     expect(preview.code).to.not.equal(0);
     expect(preview.output).to.include("drift");
     await project.ok(["up", "--yes", "--skip-preview"]);
-    expect(await liveRules(client)).to.deep.equal(asText(BASE));
+    expect(await liveRulesText(client)).to.deep.equal(asText(BASE));
     await project.ok(["preview", "--expect-no-changes"]);
   });
 
@@ -106,10 +94,10 @@ describe("ClaimMappings through the real Pulumi engine", function () {
     const refused = await project.run(["destroy", "--yes", "--skip-preview"]);
     expect(refused.code).to.not.equal(0);
     expect(refused.output).to.match(/lockout/i);
-    expect(await liveRules(client)).to.deep.equal(asText(BASE));
+    expect(await liveRulesText(client)).to.deep.equal(asText(BASE));
     project.writeProgram(program(BASE, "allowLockout: true,"));
     await project.ok(["up", "--yes", "--skip-preview"]);
     await project.ok(["destroy", "--yes", "--skip-preview"]);
-    expect(await liveRules(client)).to.deep.equal([]);
+    expect(await liveRulesText(client)).to.deep.equal([]);
   });
 });

@@ -6,10 +6,11 @@
  */
 import { expect } from "chai";
 import { TorqClient } from "../../provider/client/client";
-import { API_BASE_PATH, requestLogSchema, type RequestLogEntry } from "../../provider/schemas/api";
+import { API_BASE_PATH } from "../../provider/schemas/api";
 import type { ClaimRule } from "../../provider/schemas/claimMappings";
 import { createProject, startWorkspace, type PulumiProject } from "./harness";
 import type { Workspace } from "../../emulator";
+import { asText, clientFor, liveRulesText, requestLog, testHook } from "./workspaceTools";
 
 const CLAIM_MAPPINGS_PATH = `${API_BASE_PATH}/sso/claim_mappings`;
 
@@ -24,32 +25,6 @@ function program(rules: readonly ClaimRule[]): string {
   return `import * as torq from "pulumi-torq-sso";
 export const rules = new torq.ClaimMappings("rules", { mappings: ${JSON.stringify(rules)} }).mappings;
 `;
-}
-
-function clientFor(ws: Workspace): TorqClient {
-  return new TorqClient({ apiUrl: ws.url, authUrl: ws.url, clientId: ws.ownerKey.client_id, clientSecret: ws.ownerKey.client_secret });
-}
-
-async function liveRules(client: TorqClient): Promise<string[]> {
-  const roles = new Map((await client.listRoles()).map((r) => [r.id, r.name]));
-  return (await client.listClaimMappings()).items.map((m) => `${m.claim_name}=${m.claim_value}>${roles.get(m.role_id)}`);
-}
-
-function asText(rules: readonly ClaimRule[]): string[] {
-  return rules.map((r) => `${r.claimName}=${r.claimValue}>${r.role}`);
-}
-
-async function testHook(ws: Workspace, method: "GET" | "POST", path: string, body?: unknown): Promise<unknown> {
-  const answer = await fetch(`${ws.url}/_local/${path}`, {
-    method,
-    ...(body === undefined ? {} : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
-  });
-  expect(answer.status, `${method} /_local/${path}`).to.equal(200);
-  return answer.json();
-}
-
-async function requestLog(ws: Workspace): Promise<RequestLogEntry[]> {
-  return requestLogSchema.parse(await testHook(ws, "GET", "requests")).requests;
 }
 
 describe("ClaimMappings against a workspace with only Torq's documented API", function () {
@@ -74,7 +49,7 @@ describe("ClaimMappings against a workspace with only Torq's documented API", fu
 
   it("applies the declared list, and a second preview has no changes", async () => {
     await project.ok(["up", "--yes", "--skip-preview"]);
-    expect(await liveRules(client)).to.deep.equal(asText([OWNER, SRE, DEVS, EVERYONE]));
+    expect(await liveRulesText(client)).to.deep.equal(asText([OWNER, SRE, DEVS, EVERYONE]));
     await project.ok(["preview", "--expect-no-changes"]);
   });
 
@@ -83,7 +58,7 @@ describe("ClaimMappings against a workspace with only Torq's documented API", fu
     project.writeProgram(program(desired));
     await testHook(workspace, "POST", "reset");
     await project.ok(["up", "--yes", "--skip-preview"]);
-    expect(await liveRules(client)).to.deep.equal(asText(desired));
+    expect(await liveRulesText(client)).to.deep.equal(asText(desired));
 
     const calls = (await requestLog(workspace)).filter((r) => r.path.startsWith(CLAIM_MAPPINGS_PATH));
     const writes = calls.flatMap((r, i) => (r.method === "GET" ? [] : [i]));
@@ -103,7 +78,7 @@ describe("ClaimMappings against a workspace with only Torq's documented API", fu
     expect(preview.code, preview.output).to.not.equal(0);
     expect(preview.output).to.include("drift");
     await project.ok(["up", "--yes", "--skip-preview"]);
-    expect(await liveRules(client)).to.deep.equal(asText([OWNER, EVERYONE, AUDITORS, SRE]));
+    expect(await liveRulesText(client)).to.deep.equal(asText([OWNER, EVERYONE, AUDITORS, SRE]));
     await project.ok(["preview", "--expect-no-changes"]);
   });
 
@@ -114,7 +89,7 @@ describe("ClaimMappings against a workspace with only Torq's documented API", fu
     await testHook(workspace, "POST", "faults", { method: "POST", path: CLAIM_MAPPINGS_PATH, drop: "after", times: 1 });
     await project.ok(["up", "--yes", "--skip-preview"]);
 
-    const live = await liveRules(client);
+    const live = await liveRulesText(client);
     expect(live).to.deep.equal(asText(desired));
     expect(new Set(live).size, "no rule twice").to.equal(live.length);
     const posts = (await requestLog(workspace)).filter((r) => r.method === "POST" && r.path === CLAIM_MAPPINGS_PATH);

@@ -8,40 +8,18 @@
 import { expect } from "chai";
 import { TorqClient } from "../../provider/client/client";
 import { planClaimMappingChanges } from "../../provider/plan";
-import { requestLogSchema, type RequestLogEntry } from "../../provider/schemas/api";
+import type { RequestLogEntry } from "../../provider/schemas/api";
 import type { ClaimRule } from "../../provider/schemas/claimMappings";
 import { createProject, startWorkspace, type PulumiProject } from "./harness";
 import type { Workspace } from "../../emulator";
+import { asText, clientFor, liveRules, requestLog } from "./workspaceTools";
 
 const WRITE_METHODS = new Set(["POST", "PATCH", "DELETE"]);
 const TOKEN_PATH = "/v1/auth/token";
 
-function clientFor(ws: Workspace): TorqClient {
-  return new TorqClient({ apiUrl: ws.url, authUrl: ws.url, clientId: ws.ownerKey.client_id, clientSecret: ws.ownerKey.client_secret });
-}
-
-/** The workspace's rules in rank order, roles by name, with their ids (for the planner). */
-async function liveRules(client: TorqClient): Promise<(ClaimRule & { id: string })[]> {
-  const roles = new Map((await client.listRoles()).map((r) => [r.id, r.name]));
-  return (await client.listClaimMappings()).items.map((m) => ({
-    id: m.id,
-    claimName: m.claim_name,
-    claimValue: m.claim_value,
-    role: roles.get(m.role_id) ?? `unknown role ${m.role_id}`,
-  }));
-}
-
-function asText(rules: readonly ClaimRule[]): string[] {
-  return rules.map((r) => `${r.claimName}=${r.claimValue}>${r.role}`);
-}
-
 async function resetRequestLog(ws: Workspace): Promise<void> {
   const answer = await fetch(`${ws.url}/_local/reset`, { method: "POST" });
   expect(answer.status).to.equal(200);
-}
-
-async function requestLog(ws: Workspace): Promise<RequestLogEntry[]> {
-  return requestLogSchema.parse(await (await fetch(`${ws.url}/_local/requests`)).json()).requests;
 }
 
 /** API writes only: the token endpoint's POST is not a change to the workspace. */

@@ -14,10 +14,11 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { TorqClient } from "../../provider/client/client";
 import { planClaimMappingChanges, type ClaimMappingOperation } from "../../provider/plan";
 import type { z } from "zod";
-import { API_BASE_PATH, requestLogSchema, type faultRuleSchema, type RequestLogEntry } from "../../provider/schemas/api";
+import { API_BASE_PATH, type faultRuleSchema } from "../../provider/schemas/api";
 import type { ClaimRule } from "../../provider/schemas/claimMappings";
 import { createProject, startWorkspace, type PulumiProject, type RunResult } from "./harness";
 import type { Workspace } from "../../emulator";
+import { asText, clientFor, liveRules, requestLog, testHook } from "./workspaceTools";
 
 const CLAIM_MAPPINGS_PATH = `${API_BASE_PATH}/sso/claim_mappings`;
 const RESOURCE_TYPE = "pulumi-nodejs:dynamic/torq:ClaimMappings";
@@ -51,37 +52,6 @@ function program(rules: readonly ClaimRule[]): string {
   return `import * as torq from "pulumi-torq-sso";
 export const rules = new torq.ClaimMappings("rules", { mappings: ${JSON.stringify(rules)} }).mappings;
 `;
-}
-
-function clientFor(ws: Workspace): TorqClient {
-  return new TorqClient({ apiUrl: ws.url, authUrl: ws.url, clientId: ws.ownerKey.client_id, clientSecret: ws.ownerKey.client_secret });
-}
-
-async function liveRules(client: TorqClient): Promise<(ClaimRule & { id: string })[]> {
-  const roles = new Map((await client.listRoles()).map((r) => [r.id, r.name]));
-  return (await client.listClaimMappings()).items.map((m) => ({
-    id: m.id,
-    claimName: m.claim_name,
-    claimValue: m.claim_value,
-    role: roles.get(m.role_id) ?? `unknown role ${m.role_id}`,
-  }));
-}
-
-function asText(rules: readonly ClaimRule[]): string[] {
-  return rules.map((r) => `${r.claimName}=${r.claimValue}>${r.role}`);
-}
-
-async function testHook(ws: Workspace, method: "GET" | "POST", path: string, body?: unknown): Promise<unknown> {
-  const answer = await fetch(`${ws.url}/_local/${path}`, {
-    method,
-    ...(body === undefined ? {} : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
-  });
-  expect(answer.status, `${method} /_local/${path}`).to.equal(200);
-  return answer.json();
-}
-
-async function requestLog(ws: Workspace): Promise<RequestLogEntry[]> {
-  return requestLogSchema.parse(await testHook(ws, "GET", "requests")).requests;
 }
 
 /** What the stack records as the applied list: undefined when it records no ClaimMappings outputs. */

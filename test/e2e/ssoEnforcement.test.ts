@@ -3,12 +3,9 @@ import { TorqClient } from "../../provider/client/client";
 import { OWNER_ROLE_ID } from "../../emulator";
 import { createProject, startWorkspace, type PulumiProject, type RunResult } from "./harness";
 import type { Workspace } from "../../emulator";
+import { clientFor } from "./workspaceTools";
 
 const OWNER = "owner@example.com";
-
-function clientFor(ws: Workspace): TorqClient {
-  return new TorqClient({ apiUrl: ws.url, authUrl: ws.url, clientId: ws.ownerKey.client_id, clientSecret: ws.ownerKey.client_secret });
-}
 
 function expectNoStackTrace(result: RunResult): void {
   expect(result.output).to.not.match(/\n\s+at .+(\(.+:\d+:\d+\)|:\d+:\d+)/, "no stack trace");

@@ -7,6 +7,7 @@ import type { PutSsoProvider, SsoProviderRecord } from "../../provider/schemas/a
 import { IDP_METADATA_FIXTURES, SAML_FIXTURES } from "../unit/saml/paths";
 import { createProject, startWorkspace, type PulumiProject, type RunResult } from "./harness";
 import type { Workspace } from "../../emulator";
+import { clientFor } from "./workspaceTools";
 
 const ROTATION_A = readFileSync(path.join(SAML_FIXTURES, "rotation-a.pem"), "utf8");
 const ROTATION_B = readFileSync(path.join(SAML_FIXTURES, "rotation-b.pem"), "utf8");
@@ -14,10 +15,6 @@ const ROTATION_B = readFileSync(path.join(SAML_FIXTURES, "rotation-b.pem"), "utf
 /** Entra's common metadata lists four signing certificates valid today; this one is valid longest. */
 const ENTRA_LONGEST = { fingerprint: "3D:25:83:F7:7A:03:43:FA:09:37:38:CA:09:B8:45:54:52:DA:E5:B3:3B:B5:B9:8E:6A:1D:AF:97:70:F4:05:A1", notAfter: "2031-02-05T07:02:51Z" };
 const TENANT = "11111111-2222-3333-4444-555555555555";
-
-function clientFor(ws: Workspace): TorqClient {
-  return new TorqClient({ apiUrl: ws.url, authUrl: ws.url, clientId: ws.ownerKey.client_id, clientSecret: ws.ownerKey.client_secret });
-}
 
 async function liveProvider(client: TorqClient): Promise<SsoProviderRecord> {
   const live = await client.getSsoProvider();
