@@ -23,6 +23,7 @@ import { requestLogSchema, type RequestLogEntry } from "../provider/schemas/api"
 import type { ClaimRule } from "../provider/schemas/claimMappings";
 import { startWorkspace, type Workspace } from "../emulator";
 import { createProject, type PulumiProject } from "../test/e2e/harness";
+import { seededRandom } from "./seededRandom";
 
 const ROLES = ["Contributor", "Creator", "Operator", "Viewer", "Interact Only"];
 const WRITE_METHODS = new Set(["POST", "PATCH", "DELETE"]);
@@ -58,18 +59,6 @@ interface SizeResult {
 function flag(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
   return index === -1 ? fallback : (process.argv[index + 1] ?? fallback);
-}
-
-/** mulberry32: deterministic, so every run shuffles the same way. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function shuffled<T>(items: readonly T[], next: () => number): T[] {
@@ -171,7 +160,7 @@ async function benchSize(count: number, runs: number): Promise<SizeResult> {
 
     // (ii) a random shuffle
     const live = await liveRules(client);
-    const desired = shuffled(declared, random(count));
+    const desired = shuffled(declared, seededRandom(count));
     const planned = planClaimMappingChanges(live, desired, { ssoProviderExists: true, enforceGuard: true }).apiCalls;
     const bound = minimumCalls(live.map(contentKey), desired.map(contentKey));
     writeFileSync(path.join(project.dir, "rules.json"), JSON.stringify(desired));

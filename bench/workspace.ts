@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { API_BASE_PATH, claimMappingSchema, roleListSchema, tokenResponseSchema } from "../provider/schemas/api";
 import { startWorkspace, type Workspace } from "../emulator";
+import { seededRandom } from "./seededRandom";
 
 const RULES = 100;
 const TIME_CAP_MS = 20_000;
@@ -34,18 +35,6 @@ function flag(name: string, fallback: number): number {
     throw new Error(`--${name} must be an integer from 1 to 100000`);
   }
   return value;
-}
-
-/** A small deterministic PRNG (mulberry32), so runs move the same rules to the same ranks. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 async function bearerFor(workspace: Workspace): Promise<string> {
@@ -129,7 +118,7 @@ async function benchWorkspace(label: string, dataFile: string | undefined, reque
     const ids = await seed(workspace, headers);
     const listUrl = `${workspace.url}${API_BASE_PATH}/sso/claim_mappings?page_size=100`;
     const list = await measure(`GET claim_mappings, ${RULES} rules (${label})`, requests, clients, () => fetch(listUrl, { headers }));
-    const next = random(42);
+    const next = seededRandom(42);
     const move = await measure(`PATCH rank move (${label})`, requests, clients, () =>
       fetch(`${workspace.url}${API_BASE_PATH}/sso/claim_mappings/${ids[Math.floor(next() * RULES)]}`, {
         method: "PATCH",
