@@ -3,6 +3,8 @@
  * or two servers on one file) queue instead of failing, and transactions that are synchronous from
  * BEGIN to COMMIT, so no lock is ever held across an `await`.
  */
+import { mkdirSync } from "node:fs";
+import * as path from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import { unavailable } from "../http/apiError";
 import { migrate } from "./schema";
@@ -25,8 +27,15 @@ export class WorkspaceDatabase {
   private readonly statements = new Map<string, StatementSync>();
   beforeWrite: BeforeWrite | undefined;
 
-  /** Opens (creating if needed) `file`, or an in-memory database for `:memory:`. */
+  /** Opens (creating it and its folder if needed) `file`, or an in-memory database for `:memory:`. */
   constructor(readonly file: string) {
+    if (file !== ":memory:") {
+      try {
+        mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+      } catch {
+        // Opening the file below fails with SQLite's own reason, which the caller reports.
+      }
+    }
     this.db = new DatabaseSync(file);
     try {
       this.db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);

@@ -8,6 +8,7 @@ import {
   removeTempDir,
   send,
 } from "./workspaceHarness";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 describe("a workspace over a data file", () => {
@@ -16,6 +17,18 @@ describe("a workspace over a data file", () => {
     dir = makeTempDir();
   });
   afterEach(() => removeTempDir(dir));
+
+  it("creates the data file's folder when it does not exist yet", async () => {
+    const dataFile = join(dir, "not", "yet", "ws.db");
+    const workspace = await startWorkspace({ dataFile });
+    try {
+      const owner = new ApiCaller(workspace.url, workspace.ownerKey);
+      expect((await owner.call("GET", api("/sso/claim_mappings"))).status).to.equal(200);
+      expect(existsSync(dataFile)).to.equal(true);
+    } finally {
+      await workspace.close();
+    }
+  });
 
   it("keeps its Owner key, data, list version and issued tokens across a restart", async () => {
     const dataFile = join(dir, "ws.db");
@@ -62,9 +75,11 @@ describe("a workspace over a data file", () => {
   });
 
   it("refuses a data file it cannot open", async () => {
+    // A folder cannot be made where a file already stands.
+    writeFileSync(join(dir, "a-file"), "");
     let error: unknown;
     try {
-      await startWorkspace({ dataFile: join(dir, "missing", "dir", "ws.db") });
+      await startWorkspace({ dataFile: join(dir, "a-file", "ws.db") });
     } catch (err) {
       error = err;
     }
