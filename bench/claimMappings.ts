@@ -18,7 +18,7 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { TorqClient } from "../provider/client/client";
 import { minimumCalls, planClaimMappingChanges, type LiveRule } from "../provider/plan";
-import { contentKey } from "../provider/plan/structure";
+import { ruleKey as contentKey } from "../provider/rules/rule";
 import { requestLogSchema, type RequestLogEntry } from "../provider/schemas/api";
 import type { ClaimRule } from "../provider/schemas/claimMappings";
 import { startWorkspace, type Workspace } from "../emulator";

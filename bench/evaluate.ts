@@ -7,9 +7,11 @@
  */
 import { performance } from "node:perf_hooks";
 import { compileClaimRules } from "../provider/lockout/evaluate";
-import { isLockoutSafe } from "../provider/lockout/guard";
+import { ownersCanSignIn } from "../provider/rules/ownerSafety";
+
+const isLockoutSafe = (list: Parameters<typeof ownersCanSignIn>[0], ssoProviderExists: boolean): boolean => ownersCanSignIn(list, { ssoProviderExists });
 import { minimumCalls, planClaimMappingChanges, type LiveRule } from "../provider/plan";
-import { contentKey } from "../provider/plan/structure";
+import { ruleKey as contentKey } from "../provider/rules/rule";
 import type { ClaimRule, Claims } from "../provider/schemas/claimMappings";
 
 let seed = 0x9e3779b9;

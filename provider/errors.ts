@@ -1,12 +1,15 @@
 /**
  * Errors the provider reports to the user through the Pulumi engine. The dynamic-provider host prints
  * `${error}: ${error.stack}` for a failed check/diff/read/delete, so these carry no stack frames:
- * what the user sees is the one sentence, never a trace.
+ * what the user sees is the one sentence, never a trace. The error that caused one (the API client's
+ * typed error, say) is kept as `cause`, for code that branches on it; it is never printed.
  */
-abstract class ProviderError extends Error {
+
+/** The base of every error the provider raises on purpose; `code` is stable for callers and tests. */
+export abstract class ProviderError extends Error {
   abstract readonly code: string;
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     // No frames: the message is the whole story, and a trace would only bury it.
     this.stack = "";
   }
@@ -33,17 +36,23 @@ export class ConcurrentChangeError extends ProviderError {
   readonly code: string = "CONCURRENT_CHANGE";
 }
 
-/** Any other failure, re-worded for the user (the API client's typed error is kept as the cause). */
+/** A plan that cannot be simulated: an operation names a rule that is not in the list, or a rank outside it. */
+export class InvalidPlanError extends ProviderError {
+  override readonly name: string = "InvalidPlanError";
+  readonly code: string = "INVALID_PLAN";
+}
+
+/** Any other failure, re-worded for the user; what caused it is its `cause`. */
 export class ProviderOperationError extends ProviderError {
   override readonly name: string = "ProviderOperationError";
   readonly code: string = "OPERATION_FAILED";
 }
 
-/** Turns anything thrown into an error without a stack trace, keeping its one-line message. */
-export function userFacing(err: unknown): Error {
+/** Turns anything thrown into an error without a stack trace, keeping its one-line message and the original as `cause`. */
+export function userFacing(err: unknown): ProviderError {
   if (err instanceof ProviderError) return err;
   const message = err instanceof Error ? err.message : String(err);
-  return new ProviderOperationError(message.split("\n")[0] ?? "unknown error");
+  return new ProviderOperationError(message.split("\n")[0] ?? "unknown error", { cause: err });
 }
 
 /**

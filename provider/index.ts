@@ -4,12 +4,12 @@
  * of old state run; nothing here is ever serialized.
  */
 import type { ConfigSource } from "./config";
-import { configureProvider } from "./runtime";
+import { configureProvider } from "./workspaceContext";
 import { claimMappingsProvider } from "./resources/claimMappings";
 import { ssoEnforcementProvider } from "./resources/ssoEnforcement";
 import { ssoProviderProvider } from "./resources/ssoProvider";
 
-export { configureProvider } from "./runtime";
+export { configureProvider } from "./workspaceContext";
 
 /** The resource kinds the shim may name, each with check/diff/create/read/update/delete. */
 export const resources = {

@@ -10,4 +10,4 @@ export { ClaimMappings, type ClaimMappingsArgs } from "./claimMappings";
 export { SsoProvider, SsoEnforcement, type SsoProviderArgs, type SsoEnforcementArgs } from "./ssoProvider";
 export { getSsoEndpoints, TORQ_SSO_ENDPOINTS, type SsoEndpoints } from "./endpoints";
 export { evaluateClaims } from "../provider/lockout/evaluate";
-export type { AppliedClaimRule, ClaimRule, Claims, Expectation } from "../provider/schemas/claimMappings";
+export type { AppliedClaimRule, BreakGlassOwner, ClaimRule, Claims, Expectation, OwnerIdentity } from "../provider/schemas/claimMappings";

@@ -4,42 +4,26 @@
  * e-mail rule exist.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { providerShim } from "./shim";
+import type { z } from "zod";
+import type { ssoProviderInputsSchema } from "../provider/schemas/ssoProvider";
 import type { ClaimMappings } from "./claimMappings";
+import type { ResourceArgs } from "./inputs";
+import { protectedByDefault } from "./protection";
+import { providerShim } from "./shim";
 
-export interface SsoProviderArgs {
-  protocol: pulumi.Input<"saml" | "oidc">;
-  identityProvider?: pulumi.Input<"okta" | "entra-id" | "onelogin" | "jumpcloud" | "google" | "other">;
-  enabled?: pulumi.Input<boolean>;
-  /** SAML: the IdP's sign-on URL. */
-  signOnUrl?: pulumi.Input<string>;
-  /** SAML: the IdP's entity ID. */
-  issuer?: pulumi.Input<string>;
-  /** SAML: the IdP's signing certificate, PEM or bare base64 DER. */
-  certificate?: pulumi.Input<string>;
-  /** SAML: IdP metadata XML; signOnUrl, issuer and certificate are derived from it unless given. */
-  metadataXml?: pulumi.Input<string>;
-  /** SAML: where to fetch IdP metadata (https). */
-  metadataUrl?: pulumi.Input<string>;
-  /** SAML: which entity of multi-entity metadata to use. */
-  metadataEntityId?: pulumi.Input<string>;
-  /** OIDC: the issuer URL. */
-  issuerUrl?: pulumi.Input<string>;
-  /** OIDC: the client ID. */
-  clientId?: pulumi.Input<string>;
-  /** OIDC: the client secret; always stored as a Pulumi secret. */
-  clientSecret?: pulumi.Input<string>;
-  /** OIDC: default ["openid", "email", "profile"]. */
-  scopes?: pulumi.Input<pulumi.Input<string>[]>;
-  /** OIDC: "code" (default) or "implicit". */
-  grantType?: pulumi.Input<"code" | "implicit">;
-  /** OIDC: send the user's e-mail as a login hint. Default false. */
-  sendLoginHint?: pulumi.Input<boolean>;
-}
+/**
+ * The arguments of `SsoProvider`, as declared in provider/schemas/ssoProvider.ts: `protocol`
+ * (`saml`/`oidc`), `identityProvider`, `enabled`; SAML `signOnUrl`, `issuer`, `certificate` or
+ * `metadataXml`/`metadataUrl`/`metadataEntityId`; OIDC `issuerUrl`, `clientId`, `clientSecret`
+ * (always kept secret), `scopes`, `grantType`, `sendLoginHint`; and the opt-ins `overwriteExisting`
+ * and `allowLockout`.
+ */
+export type SsoProviderArgs = ResourceArgs<z.input<typeof ssoProviderInputsSchema>>;
 
 /**
  * The workspace's one SSO provider. The client secret is always a Pulumi secret; the provider keeps
- * only a salted digest of it in its outputs, to see a rotation at preview.
+ * only a keyed digest of it in its outputs, to see a rotation at preview. Protected by default:
+ * removing it from the program fails at preview until `protect: false` is set.
  */
 export class SsoProvider extends pulumi.dynamic.Resource {
   declare public readonly protocol: pulumi.Output<"saml" | "oidc">;
@@ -82,6 +66,8 @@ export class SsoProvider extends pulumi.dynamic.Resource {
       scopes: args.scopes,
       grantType: args.grantType,
       sendLoginHint: args.sendLoginHint,
+      overwriteExisting: args.overwriteExisting,
+      allowLockout: args.allowLockout,
       loginRedirectUrl: undefined,
       audience: undefined,
       certificateFingerprint: undefined,
@@ -91,7 +77,7 @@ export class SsoProvider extends pulumi.dynamic.Resource {
       providerShim("ssoProvider"),
       name,
       props,
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "clientSecret", "clientSecretDigest"] },
+      { ...protectedByDefault(opts), additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "clientSecret", "clientSecretDigest"] },
       "torq",
       "SsoProvider",
     );
@@ -106,7 +92,7 @@ export interface SsoEnforcementArgs {
   ssoOnly: pulumi.Input<boolean>;
   /** The provider that must exist first; makes the order explicit and defers the guard to apply while it changes. */
   ssoProvider?: SsoProvider;
-  /** The rules that must exist first; as above. */
+  /** The rules that must exist first; as above. Their `breakGlassOwners` are what the guard knows of the owners' claims. */
   claimMappings?: ClaimMappings;
 }
 
@@ -125,6 +111,7 @@ export class SsoEnforcement extends pulumi.dynamic.Resource {
       name,
       {
         ssoOnly: args.ssoOnly,
+        breakGlassOwners: args.claimMappings?.breakGlassOwners,
         ...pendingSignals(args),
       },
       withDependencies(opts, after),

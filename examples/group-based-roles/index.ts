@@ -6,9 +6,11 @@ import * as torq from "pulumi-torq-sso";
 const config = new pulumi.Config();
 const owners = config.getObject<string[]>("owners") ?? ["alice@example.com", "bob@example.com"];
 const order = config.getObject<string[]>("groupOrder") ?? ["torq-admins", "sec-engineers", "soc-analysts", "auditors"];
-// The documented way out before `pulumi destroy` while the workspace has an SSO provider: set
-// `pulumi config set allowLockout true`, run `pulumi up` (it changes nothing in the workspace, only
-// records the setting), then destroy. Leave it unset otherwise: it switches the lockout guard off.
+// Removing these rules (or `pulumi destroy`) is refused at preview: the resource is protected by
+// default, and while the workspace has an SSO provider the lockout guard refuses it too. The
+// documented way out: `pulumi config set allowLockout true`, `pulumi up` (it changes nothing in the
+// workspace, only releases the protection and records the setting), then destroy. Leave it unset
+// otherwise: it switches the lockout guard off.
 const allowLockout = config.getBoolean("allowLockout") ?? false;
 
 const roleOfGroup: Record<string, string> = {
@@ -27,6 +29,6 @@ const rules = new torq.ClaimMappings("group-roles", {
   breakGlassOwners: owners,
   expectations: [{ claims: { email: "carol@example.com", groups: ["auditors"] }, role: "Viewer" }],
   allowLockout,
-});
+}, { protect: !allowLockout });
 
 export const ruleCount = rules.mappings.apply((m) => m.length);

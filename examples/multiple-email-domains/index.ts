@@ -7,9 +7,11 @@ import * as torq from "pulumi-torq-sso";
 const config = new pulumi.Config();
 const owners = config.getObject<string[]>("owners") ?? ["it-owner@example.com", "it-owner@example.co.uk"];
 const domainGroups = config.getObject<string[]>("domainGroups") ?? ["staff-example-com", "staff-example-co-uk"];
-// The documented way out before `pulumi destroy` while the workspace has an SSO provider: set
-// `pulumi config set allowLockout true`, run `pulumi up` (it changes nothing in the workspace, only
-// records the setting), then destroy. Leave it unset otherwise: it switches the lockout guard off.
+// Removing these rules (or `pulumi destroy`) is refused at preview: the resource is protected by
+// default, and while the workspace has an SSO provider the lockout guard refuses it too. The
+// documented way out: `pulumi config set allowLockout true`, `pulumi up` (it changes nothing in the
+// workspace, only releases the protection and records the setting), then destroy. Leave it unset
+// otherwise: it switches the lockout guard off.
 const allowLockout = config.getBoolean("allowLockout") ?? false;
 
 const rules = new torq.ClaimMappings("multi-domain", {
@@ -24,6 +26,6 @@ const rules = new torq.ClaimMappings("multi-domain", {
     { claims: { email: "IT-Owner@example.com" }, role: null },
   ],
   allowLockout,
-});
+}, { protect: !allowLockout });
 
 export const appliedRules = rules.mappings;

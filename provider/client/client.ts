@@ -32,6 +32,7 @@ import {
   TorqAuthError,
   TorqConflictError,
   TorqLockoutError,
+  TorqMaybeCommittedError,
   TorqNetworkError,
   TorqNotFoundError,
   TorqRateLimitedError,
@@ -101,11 +102,6 @@ interface Token {
 }
 
 const emptySchema = z.unknown();
-
-/** Raised when a create's answer was lost and it may or may not have been committed. */
-export class TorqMaybeCommittedError extends TorqNetworkError {
-  override readonly name: string = "TorqMaybeCommittedError";
-}
 
 export class TorqClient {
   private readonly http: AxiosInstance;

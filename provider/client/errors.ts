@@ -82,3 +82,8 @@ export class TorqUnsupportedError extends TorqApiError {
 export class TorqNetworkError extends TorqApiError {
   override readonly name: string = "TorqNetworkError";
 }
+
+/** A create whose answer was lost: it may or may not have been committed, so it must not be sent blind again. */
+export class TorqMaybeCommittedError extends TorqNetworkError {
+  override readonly name: string = "TorqMaybeCommittedError";
+}

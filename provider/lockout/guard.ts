@@ -1,10 +1,12 @@
 /**
  * The lockout guard: the checks that keep every plan from leaving the workspace owners unable to sign
- * in with SSO (CONTRACT.md section 3). Pure functions over the ordered list; the resources decide
- * when to run them and whether `allowLockout` overrides them.
+ * in with SSO (CONTRACT.md section 3), and the messages a refusal carries. Pure functions over the
+ * ordered list; rules 1 and 2 are the one check in ../rules/ownerSafety; the resources decide when to
+ * run the guard and whether `allowLockout` overrides it.
  */
-import { EMAIL_CLAIM, OWNER_ROLE, type ClaimRule, type Expectation } from "../schemas/claimMappings";
-import { describeClaimRule, describeRuleAt } from "./describeRule";
+import { EMAIL_CLAIM, OWNER_ROLE, type BreakGlassOwner, type Expectation } from "../schemas/claimMappings";
+import { describeClaimRule, describeRuleAt, type ClaimRule } from "../rules/rule";
+import { couldShadowAnyOwner, describeOwner, findOwnerEmailRules, ownerClaims, ownersCanSignIn, worstCaseRole } from "../rules/ownerSafety";
 import { compileClaimRules, type ClaimEvaluation } from "./evaluate";
 
 /** Stable identifiers of the guard's findings, one per way a list can lock the owners out. */
@@ -28,54 +30,14 @@ export interface LockoutViolation {
 /** What the guard looks at: the desired list, the identities that must keep their role, and whether SSO is configured. */
 export interface LockoutCheckInput {
   mappings: readonly ClaimRule[];
-  breakGlassOwners?: readonly string[];
-  expectations?: readonly Expectation[];
+  breakGlassOwners?: readonly BreakGlassOwner[] | undefined;
+  expectations?: readonly Expectation[] | undefined;
   ssoProviderExists: boolean;
 }
 
-/** Whether a rule is an owner e-mail mapping: claim `email`, role `Owner`. */
-export function isOwnerEmailRule(rule: ClaimRule): boolean {
-  return rule.claimName === EMAIL_CLAIM && rule.role === OWNER_ROLE;
-}
-
-/** The owner e-mail mappings of a list, each with the earlier rule that makes it unreachable, if any. */
-export interface OwnerEmailRules {
-  /** 0-based positions of the owner e-mail mappings. */
-  indexes: number[];
-  /** 0-based positions of the owner e-mail mappings that some identity can actually reach. */
-  reachable: number[];
-  /** For each unreachable owner e-mail mapping, the 0-based position of the first rule with the same claim and value. */
-  shadowedBy: Map<number, number>;
-}
-
-/** Finds the owner e-mail mappings and which of them an earlier rule with the same claim and value hides. */
-export function findOwnerEmailRules(mappings: readonly ClaimRule[]): OwnerEmailRules {
-  const indexes: number[] = [];
-  const reachable: number[] = [];
-  const shadowedBy = new Map<number, number>();
-  // Only e-mail rules can shadow an owner e-mail mapping, so only their values need remembering.
-  const firstEmailRule = new Map<string, number>();
-  for (let i = 0; i < mappings.length; i++) {
-    const rule = mappings[i]!;
-    if (rule.claimName !== EMAIL_CLAIM) continue;
-    const first = firstEmailRule.get(rule.claimValue);
-    if (first === undefined) firstEmailRule.set(rule.claimValue, i);
-    if (rule.role !== OWNER_ROLE) continue;
-    indexes.push(i);
-    if (first === undefined) reachable.push(i);
-    else shadowedBy.set(i, first);
-  }
-  return { indexes, reachable, shadowedBy };
-}
-
-/**
- * Whether a list passes guard rules 1 and 2: some owner e-mail mapping is reachable, or (without an
- * SSO provider) there is none at all. This is the check every intermediate list of a plan must pass.
- */
-export function isLockoutSafe(mappings: readonly ClaimRule[], ssoProviderExists: boolean): boolean {
-  const owners = findOwnerEmailRules(mappings);
-  if (owners.reachable.length > 0) return true;
-  return owners.indexes.length === 0 && !ssoProviderExists;
+/** The owners whose claims the user declared, as the owner-safety check takes them. */
+export function declaredOwnersOf(breakGlassOwners: readonly BreakGlassOwner[] | undefined): ReturnType<typeof ownerClaims>[] {
+  return (breakGlassOwners ?? []).map(ownerClaims);
 }
 
 function describeOutcome(mappings: readonly ClaimRule[], outcome: ClaimEvaluation): string {
@@ -84,14 +46,22 @@ function describeOutcome(mappings: readonly ClaimRule[], outcome: ClaimEvaluatio
     : `${outcome.role} from ${describeRuleAt(mappings, outcome.ruleIndex)}`;
 }
 
+function shadowingReason(mappings: readonly ClaimRule[], owner: number, by: number): string {
+  const shadow = mappings[by]!;
+  const why = couldShadowAnyOwner(shadow) ? `, which could match an owner's ${shadow.claimName}` : "";
+  return `${describeRuleAt(mappings, owner)} is shadowed by ${describeRuleAt(mappings, by)}${why}`;
+}
+
 /**
  * Runs the three guard rules on a desired list and returns every violation found (empty: the list is
- * safe to apply). Rule 2 is reported only when there are owner e-mail mappings and all are shadowed.
+ * safe to apply). Rule 2 is reported only when there are owner e-mail mappings and none is reachable
+ * for an owner whose other claims are unknown, and no declared break-glass owner is guaranteed Owner.
  */
 export function checkLockout(input: LockoutCheckInput): LockoutViolation[] {
   const { mappings } = input;
   const violations: LockoutViolation[] = [];
   const owners = findOwnerEmailRules(mappings);
+  const declaredOwners = declaredOwnersOf(input.breakGlassOwners);
 
   if (owners.indexes.length === 0 && input.ssoProviderExists) {
     violations.push({
@@ -102,11 +72,8 @@ export function checkLockout(input: LockoutCheckInput): LockoutViolation[] {
     });
   }
 
-  if (owners.indexes.length > 0 && owners.reachable.length === 0) {
-    const pairs = owners.indexes.map((i) => {
-      const by = owners.shadowedBy.get(i)!;
-      return `${describeRuleAt(mappings, i)} is shadowed by ${describeRuleAt(mappings, by)}`;
-    });
+  if (owners.indexes.length > 0 && !ownersCanSignIn(mappings, { ssoProviderExists: input.ssoProviderExists, declaredOwners })) {
+    const pairs = owners.indexes.map((i) => shadowingReason(mappings, i, owners.shadowedBy.get(i)!));
     const concerned = new Set<number>(owners.indexes);
     for (const by of owners.shadowedBy.values()) concerned.add(by);
     violations.push({
@@ -117,22 +84,28 @@ export function checkLockout(input: LockoutCheckInput): LockoutViolation[] {
     });
   }
 
-  const breakGlassOwners = input.breakGlassOwners ?? [];
-  const expectations = input.expectations ?? [];
-  if (breakGlassOwners.length === 0 && expectations.length === 0) return violations;
-
-  const evaluate = compileClaimRules(mappings);
-  for (const address of breakGlassOwners) {
-    const outcome = evaluate({ [EMAIL_CLAIM]: address });
-    if (outcome.role === OWNER_ROLE) continue;
-    const got = outcome.ruleIndex === null ? "would match no rule" : `would get ${describeOutcome(mappings, outcome)}`;
+  for (const entry of input.breakGlassOwners ?? []) {
+    const outcome = worstCaseRole(mappings, ownerClaims(entry));
+    if (outcome.guaranteed) continue;
+    const who = `break-glass owner ${describeOwner(entry)}`;
+    let got: string;
+    if (outcome.ruleIndex === null) got = "would match no rule";
+    else if (outcome.certain) got = `would get ${outcome.role} from ${describeRuleAt(mappings, outcome.ruleIndex)}`;
+    else {
+      const shadow = mappings[outcome.ruleIndex]!;
+      got = `could get ${outcome.role} from ${describeRuleAt(mappings, outcome.ruleIndex)} if its ${shadow.claimName} claim holds "${shadow.claimValue}" (its ${shadow.claimName} is not declared)`;
+    }
     violations.push({
       rule: 3,
       code: "BREAK_GLASS_OWNER_NOT_OWNER",
-      message: `break-glass owner ${address} ${got}, not ${OWNER_ROLE}`,
+      message: `${who} ${got}, not ${OWNER_ROLE}`,
       ruleIndexes: outcome.ruleIndex === null ? [] : [outcome.ruleIndex],
     });
   }
+
+  const expectations = input.expectations ?? [];
+  if (expectations.length === 0) return violations;
+  const evaluate = compileClaimRules(mappings);
   for (const expectation of expectations) {
     const outcome = evaluate(expectation.claims);
     if (outcome.role === expectation.role) continue;
@@ -153,7 +126,7 @@ export type LockoutRefusalContext = "preview" | "delete";
 
 const ALLOW_LOCKOUT = "set allowLockout: true on the ClaimMappings resource deliberately";
 
-function howToProceed(violations: readonly LockoutViolation[]): string[] {
+function howToProceed(violations: readonly LockoutViolation[], mappings: readonly ClaimRule[]): string[] {
   const codes = new Set(violations.map((v) => v.code));
   const steps: string[] = [];
   if (codes.has("NO_OWNER_EMAIL_RULE")) {
@@ -162,10 +135,18 @@ function howToProceed(violations: readonly LockoutViolation[]): string[] {
     );
   }
   if (codes.has("OWNER_EMAIL_RULES_SHADOWED")) {
-    steps.push("fix the order: put an owner e-mail rule above the rule that shadows it, or remove the shadowing rule");
+    const byOtherClaim = findOwnerEmailRules(mappings);
+    const otherClaims = [...new Set([...byOtherClaim.shadowedBy.values()].map((i) => mappings[i]!).filter(couldShadowAnyOwner).map((r) => r.claimName))];
+    steps.push(
+      otherClaims.length
+        ? `move an owner e-mail rule above the rule that shadows it (or remove that rule); or, if your owners' ${otherClaims.join(" and ")} never match it, declare them in breakGlassOwners as { email, ${otherClaims.map((c) => `${c}: [...]`).join(", ")} } so the guard knows`
+        : "fix the order: put an owner e-mail rule above the rule that shadows it, or remove the shadowing rule",
+    );
   }
   if (codes.has("BREAK_GLASS_OWNER_NOT_OWNER")) {
-    steps.push("give each break-glass owner an owner e-mail rule above any other rule that matches its address, or change breakGlassOwners");
+    steps.push(
+      "give each break-glass owner an owner e-mail rule above any rule that could match it (a rule on a claim it does not declare could), or declare its other claims, or change breakGlassOwners",
+    );
   }
   if (codes.has("EXPECTATION_FAILED")) {
     steps.push("change the rules (or the expectation) until each expectation holds");
@@ -175,8 +156,8 @@ function howToProceed(violations: readonly LockoutViolation[]): string[] {
 
 /**
  * The message a refused preview or delete fails with: it says `lockout`, lists each violation with the
- * rules concerned, and says how to proceed. `current` is the live list, used when deleting to name
- * the owner e-mail mappings that would disappear.
+ * rules concerned, and says how to proceed. `current` is the list concerned: the desired one for a
+ * preview, the live one when deleting (to name the owner e-mail mappings that would disappear).
  */
 export function formatLockoutRefusal(
   violations: readonly LockoutViolation[],
@@ -194,7 +175,7 @@ export function formatLockoutRefusal(
     ];
     return lines.join("\n");
   }
-  const steps = howToProceed(violations);
+  const steps = howToProceed(violations, current);
   const lines = [
     `lockout guard: refusing this claim-mapping list because it could lock the workspace owners out of SSO sign-in:`,
     ...violations.map((v) => `  - ${v.code}: ${v.message}`),

@@ -5,20 +5,20 @@
  * Without an SSO provider and with no owner e-mail rule desired, it removes the owner e-mail rules
  * first instead (reachable ones last), after which no list can break the guard.
  */
-import type { ClaimRule } from "../schemas/claimMappings";
-import { findOwnerEmailRules, isOwnerEmailRule } from "../lockout/guard";
-import { TEMP_ID_PREFIX, type ClaimMappingOperation, type LiveRule } from "./operations";
-import { orderSafely, type GuardOptions } from "./orderSafely";
+import { findOwnerEmailRules, isOwnerEmailRule } from "../rules/ownerSafety";
+import type { ClaimRule, LiveRule } from "../rules/rule";
+import { fieldChanges, TEMP_ID_PREFIX, type ClaimMappingOperation, type PlanOptions } from "./operations";
+import { orderSafely } from "./orderSafely";
 import { chooseStructure } from "./structure";
 
 function unguardedPlan(live: readonly LiveRule[], desired: readonly ClaimRule[], tempIdStart: number): ClaimMappingOperation[] {
-  const options = { ssoProviderExists: false, enforceGuard: false };
+  const options: PlanOptions = { ssoProviderExists: false, enforceGuard: false };
   // Without the guard the first order tried always succeeds.
   return orderSafely(live, desired, chooseStructure(live, desired), options, tempIdStart)!;
 }
 
 /** The anchored plan, or null when the desired list itself fails the guard (there is nothing to anchor on). */
-export function anchorPlan(live: readonly LiveRule[], desired: readonly ClaimRule[], options: GuardOptions): ClaimMappingOperation[] | null {
+export function anchorPlan(live: readonly LiveRule[], desired: readonly ClaimRule[], options: PlanOptions): ClaimMappingOperation[] | null {
   const wantedOwners = findOwnerEmailRules(desired);
   if (wantedOwners.reachable.length > 0) {
     const p = wantedOwners.reachable[0]!;
@@ -26,15 +26,16 @@ export function anchorPlan(live: readonly LiveRule[], desired: readonly ClaimRul
     const ops: ClaimMappingOperation[] = [];
     let anchorId: string;
     let rest: LiveRule[];
-    const liveHasOwners = findOwnerEmailRules(live).indexes.length > 0;
-    const sameClaim = live.findIndex((r) => r.claimName === anchor.claimName && r.claimValue === anchor.claimValue);
-    if (!liveHasOwners && sameClaim !== -1) {
-      // Appending the anchor would leave it shadowed by this rule, the list's only owner e-mail rule
-      // and so a lockout; turning this very rule into the anchor at the top avoids it.
-      const source = live[sameClaim]!;
-      anchorId = source.id;
-      ops.push({ kind: "update", id: anchorId, set: { role: anchor.role, ...(sameClaim === 0 ? {} : { rank: 1 }) } });
-      rest = live.filter((_, i) => i !== sameClaim);
+    const liveOwnersReachable = findOwnerEmailRules(live).reachable.length > 0;
+    if (!liveOwnersReachable && live.length > 0) {
+      // Appended last, the anchor could be shadowed (by a rule with its address, or one on another
+      // claim) in a list that no other owner rule keeps safe: turn a live rule into the anchor at the
+      // top instead, in one call. One with the anchor's claim and value is the natural pick.
+      const sameClaim = live.findIndex((r) => r.claimName === anchor.claimName && r.claimValue === anchor.claimValue);
+      const source = sameClaim === -1 ? 0 : sameClaim;
+      anchorId = live[source]!.id;
+      ops.push({ kind: "update", id: anchorId, set: { ...fieldChanges(live[source]!, anchor), ...(source === 0 ? {} : { rank: 1 }) } });
+      rest = live.filter((_, i) => i !== source);
     } else {
       anchorId = `${TEMP_ID_PREFIX}1`;
       ops.push({ kind: "create", rule: { ...anchor }, tempId: anchorId });

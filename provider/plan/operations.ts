@@ -2,10 +2,11 @@
  * The claim-mapping API calls a plan is made of, modelled exactly on Torq's API (CONTRACT.md section
  * 5), and the pure simulation of what they do to the ordered list.
  */
-import type { ClaimRule } from "../schemas/claimMappings";
+import { InvalidPlanError } from "../errors";
+import type { OwnerSafetyContext } from "../rules/ownerSafety";
+import type { ClaimRule, LiveRule } from "../rules/rule";
 
-/** A rule as it exists in the workspace: its content (role by name) and its id. Lists are in rank order. */
-export type LiveRule = ClaimRule & { id: string };
+export type { LiveRule } from "../rules/rule";
 
 /** The prefix of the ids the planner gives rules it creates, until the server answers with real ids. */
 export const TEMP_ID_PREFIX = "new:";
@@ -34,6 +35,12 @@ export interface DeleteOperation {
   id: string;
 }
 
+/** What the planner must know besides the two lists. */
+export interface PlanOptions extends OwnerSafetyContext {
+  /** Keep every intermediate list lockout-safe (false only when the user set `allowLockout`). */
+  enforceGuard: boolean;
+}
+
 /** One API call of a plan. */
 export type ClaimMappingOperation = CreateOperation | UpdateOperation | DeleteOperation;
 
@@ -47,12 +54,6 @@ export interface ClaimMappingPlan {
    * (from the first such list that passes, when the live list did not).
    */
   intermediatesSafe: boolean;
-}
-
-/** A plan that cannot be simulated: an operation names a rule that is not in the list, or a rank outside it. */
-export class InvalidPlanError extends Error {
-  override readonly name = "InvalidPlanError";
-  readonly code = "INVALID_PLAN";
 }
 
 /**
@@ -94,6 +95,15 @@ export function applyPlanToList<T extends LiveRule>(
     onStep?.(list, opIndex);
   });
   return list;
+}
+
+/** The fields a PATCH must send to turn a rule's content `from` into `to` (none when they are equal). */
+export function fieldChanges(from: ClaimRule, to: ClaimRule): Partial<ClaimRule> {
+  const set: Partial<ClaimRule> = {};
+  if (from.claimName !== to.claimName) set.claimName = to.claimName;
+  if (from.claimValue !== to.claimValue) set.claimValue = to.claimValue;
+  if (from.role !== to.role) set.role = to.role;
+  return set;
 }
 
 function definedFields(fields: Partial<ClaimRule>): Partial<ClaimRule> {

@@ -14,20 +14,15 @@
  *    exhaustively when the lists (below any run of rules they share at the top) are small; beyond that,
  *    `anchorPlan` gives a safe plan a few calls longer than the bound.
  */
-import type { ClaimRule } from "../schemas/claimMappings";
+import { ownersCanSignIn, type OwnerSafetyContext } from "../rules/ownerSafety";
+import { ruleKey, type ClaimRule, type LiveRule } from "../rules/rule";
 import { anchorPlan } from "./anchorPlan";
-import { applyPlanToList, type ClaimMappingOperation, type ClaimMappingPlan, type LiveRule } from "./operations";
-import { emailRulesSafe, orderSafely } from "./orderSafely";
+import { applyPlanToList, type ClaimMappingOperation, type ClaimMappingPlan, type PlanOptions } from "./operations";
+import { orderSafely } from "./orderSafely";
 import { searchShortestPlan } from "./searchShortestPlan";
-import { chooseStructure, contentKey } from "./structure";
+import { chooseStructure } from "./structure";
 
-/** What the planner must know besides the two lists. */
-export interface PlanOptions {
-  /** Whether the workspace has an SSO provider (guard rule 1 applies only then). */
-  ssoProviderExists: boolean;
-  /** Keep every intermediate list lockout-safe (false only when the user set `allowLockout`). */
-  enforceGuard: boolean;
-}
+export type { PlanOptions } from "./operations";
 
 /** Lists this small (live + desired rules) get the exact search when the guard costs extra calls. */
 const EXACT_SEARCH_MAX_RULES = 16;
@@ -36,12 +31,12 @@ const EXACT_SEARCH_MAX_RULES = 16;
  * Whether every list strictly between `live` and the end of `ops` passes guard rules 1 and 2, from
  * the first one that does on when `live` does not.
  */
-export function intermediatesPassGuard(live: readonly LiveRule[], ops: readonly ClaimMappingOperation[], ssoProviderExists: boolean): boolean {
-  let seenSafe = emailRulesSafe(live, ssoProviderExists);
+export function intermediatesPassGuard(live: readonly LiveRule[], ops: readonly ClaimMappingOperation[], context: OwnerSafetyContext): boolean {
+  let seenSafe = ownersCanSignIn(live, context);
   let ok = true;
   applyPlanToList(live, ops, (list, index) => {
     if (index === ops.length - 1 || !ok) return;
-    const safe = emailRulesSafe(list, ssoProviderExists);
+    const safe = ownersCanSignIn(list, context);
     if (seenSafe && !safe) ok = false;
     seenSafe ||= safe;
   });
@@ -66,12 +61,12 @@ export function planClaimMappingChanges(live: readonly LiveRule[], desired: read
   }
   if (ops === null) {
     const anchored = anchorPlan(live, desired, options);
-    const anchoredSafe = anchored !== null && intermediatesPassGuard(live, anchored, options.ssoProviderExists);
+    const anchoredSafe = anchored !== null && intermediatesPassGuard(live, anchored, options);
     // Long lists that share a run of rules at the top still get the exact search below that run,
     // which it then leaves alone.
     let same = 0;
     if (live.length + desired.length > EXACT_SEARCH_MAX_RULES) {
-      while (same < live.length && same < desired.length && contentKey(live[same]!) === contentKey(desired[same]!)) same++;
+      while (same < live.length && same < desired.length && ruleKey(live[same]!) === ruleKey(desired[same]!)) same++;
     }
     if (live.length + desired.length - 2 * same <= EXACT_SEARCH_MAX_RULES) {
       const longest = anchoredSafe ? anchored.length - 1 : structure.calls + 4;
@@ -80,5 +75,5 @@ export function planClaimMappingChanges(live: readonly LiveRule[], desired: read
     ops ??= anchoredSafe ? anchored : orderSafely(live, desired, structure, { ...options, enforceGuard: false })!;
   }
   const sent = ops.filter((op) => op.kind !== "update" || Object.keys(op.set).length > 0);
-  return { ops: sent, apiCalls: sent.length, intermediatesSafe: intermediatesPassGuard(live, sent, options.ssoProviderExists) };
+  return { ops: sent, apiCalls: sent.length, intermediatesSafe: intermediatesPassGuard(live, sent, options) };
 }

@@ -5,10 +5,10 @@
  * every call the API offers (create a desired rule; PATCH a rule to a desired content and/or any
  * rank; delete a rule), pruned by `minimumCalls`, which no sequence can beat.
  */
-import type { ClaimRule } from "../schemas/claimMappings";
-import { TEMP_ID_PREFIX, type ClaimMappingOperation, type LiveRule } from "./operations";
-import { emailRulesSafe, type GuardOptions } from "./orderSafely";
-import { contentKey, minimumCalls } from "./structure";
+import { ownersCanSignIn } from "../rules/ownerSafety";
+import { ruleKey, type ClaimRule, type LiveRule } from "../rules/rule";
+import { fieldChanges, TEMP_ID_PREFIX, type ClaimMappingOperation, type PlanOptions } from "./operations";
+import { minimumCalls } from "./structure";
 
 /** Stops after generating this many candidate lists (the caller then falls back). */
 const NODE_BUDGET = 400_000;
@@ -26,7 +26,7 @@ interface Entry {
 export function searchShortestPlan(
   live: readonly LiveRule[],
   desired: readonly ClaimRule[],
-  options: GuardOptions,
+  options: PlanOptions,
   fromLength: number,
   maxLength: number,
   fixedPrefix: readonly ClaimRule[] = [],
@@ -34,7 +34,7 @@ export function searchShortestPlan(
   const contents: ClaimRule[] = [];
   const byKey = new Map<string, number>();
   const intern = (r: ClaimRule): number => {
-    const key = contentKey(r);
+    const key = ruleKey(r);
     let n = byKey.get(key);
     if (n === undefined) {
       n = contents.length;
@@ -48,7 +48,7 @@ export function searchShortestPlan(
   const writable = [...new Set(target)];
   const start: Entry[] = live.map((r) => ({ id: r.id, content: intern(r) }));
   const safe = (list: readonly Entry[]): boolean =>
-    emailRulesSafe([...fixedPrefix, ...list.map((e) => contents[e.content]!)], options.ssoProviderExists);
+    ownersCanSignIn([...fixedPrefix, ...list.map((e) => contents[e.content]!)], options);
   const offset = fixedPrefix.length;
   const keyOf = (list: readonly Entry[]): string => list.map((e) => e.content).join(",");
   const lowerBound = (list: readonly Entry[]): number => minimumCalls(list.map((e) => e.content), target);
@@ -68,11 +68,7 @@ export function searchShortestPlan(
       yield { next: without, op: { kind: "delete", id: entry.id } };
       const from = contents[entry.content]!;
       for (const c of new Set([entry.content, ...writable])) {
-        const to = contents[c]!;
-        const set: Partial<ClaimRule> = {};
-        if (from.claimName !== to.claimName) set.claimName = to.claimName;
-        if (from.claimValue !== to.claimValue) set.claimValue = to.claimValue;
-        if (from.role !== to.role) set.role = to.role;
+        const set = fieldChanges(from, contents[c]!);
         for (let at = 0; at <= without.length; at++) {
           if (c === entry.content && at === i) continue;
           const next = [...without.slice(0, at), { id: entry.id, content: c }, ...without.slice(at)];

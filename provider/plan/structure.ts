@@ -3,10 +3,7 @@
  * PATCHed into which desired position, which are deleted and which desired rules are created; and
  * the number of calls that costs, which no plan can beat.
  */
-import type { ClaimRule } from "../schemas/claimMappings";
-
-/** Rules compared by content: claim name, value and role. */
-export const contentKey = (r: ClaimRule): string => r.claimName + "\0" + r.claimValue + "\0" + r.role;
+import { claimKey, ruleKey, type ClaimRule } from "../rules/rule";
 
 /** What becomes of each live rule, and which desired rules are created. */
 export interface PlanStructure {
@@ -43,6 +40,30 @@ export function longestCommonSubsequence<T>(a: readonly T[], b: readonly T[]): n
   return previous[b.length]!;
 }
 
+/** The elements of `a` that a longest common subsequence of `a` and `b` keeps (elements compared with ===). */
+export function commonSubsequence<T>(a: readonly T[], b: readonly T[]): Set<T> {
+  const n = a.length;
+  const m = b.length;
+  const width = m + 1;
+  // table[i][j] = LCS(a[i..), b[j..)), so the walk below goes forwards.
+  const table = new Int32Array((n + 1) * width);
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = m - 1; j >= 0; j--) {
+      table[i * width + j] = a[i] === b[j] ? table[(i + 1) * width + j + 1]! + 1 : Math.max(table[(i + 1) * width + j]!, table[i * width + j + 1]!);
+    }
+  }
+  const kept = new Set<T>();
+  for (let i = 0, j = 0; i < n && j < m; ) {
+    if (a[i] === b[j]) {
+      kept.add(a[i]!);
+      i++;
+      j++;
+    } else if (table[(i + 1) * width + j]! >= table[i * width + j + 1]!) i++;
+    else j++;
+  }
+  return kept;
+}
+
 /**
  * The fewest calls that turn a list into another when the guard is not a concern:
  * max(n, m) - LCS(live, desired[0 .. min(n, m))).
@@ -74,8 +95,8 @@ export function minimumCalls<T>(live: readonly T[], desired: readonly T[]): numb
 export function chooseStructure(live: readonly ClaimRule[], desired: readonly ClaimRule[], preference: StructurePreference = "keepMost"): PlanStructure {
   const n = live.length;
   const m = desired.length;
-  const liveKeys = live.map(contentKey);
-  const desiredKeys = desired.map(contentKey);
+  const liveKeys = live.map(ruleKey);
+  const desiredKeys = desired.map(ruleKey);
 
   // table[i][j] = LCS(live[0..i), desired[0..j)).
   const width = m + 1;
@@ -133,7 +154,7 @@ export function chooseStructure(live: readonly ClaimRule[], desired: readonly Cl
   // claim, so the plan reads as the change the user made.
   const openDesired: number[] = [];
   for (let j = 0; j < m; j++) if (!desiredTaken[j]) openDesired.push(j);
-  const tiers: ((r: ClaimRule) => string)[] = [contentKey, (r) => r.claimName + "\0" + r.claimValue, (r) => r.claimName, () => ""];
+  const tiers: ((r: ClaimRule) => string)[] = [ruleKey, claimKey, (r) => r.claimName, () => ""];
   for (const tier of tiers) {
     const waiting = new Map<string, number[]>();
     for (let i = 0; i < n; i++) {

@@ -1,29 +1,29 @@
 /**
  * `torq.ClaimMappings`: the workspace's whole, ordered claim-mapping list, authoritative.
- * check validates every rule and runs the lockout guard against the live workspace; diff compares
- * the declared list with the live one (so drift made in the UI shows at preview) and prints a short
- * summary for reviewers; create/update apply the shortest safe plan; delete is guarded.
+ * check validates every rule and, against the live workspace, runs the lockout guard and refuses to
+ * take over a workspace's other rules unasked; diff plans the declared list against the live one
+ * (so drift made in the UI shows at preview) and prints the plan for reviewers; create/update apply
+ * that plan; delete is guarded.
  */
-import { claimMappingsInputsSchema, EMAIL_CLAIM, type AppliedClaimRule, type ClaimMappingsInputs, type ClaimRule } from "../schemas/claimMappings";
-import { LockoutRefusedError, oneLineErrors } from "../errors";
+import { report, warn } from "../diagnostics";
+import { LockoutRefusedError, oneLineErrors, ProviderInputError, userFacing } from "../errors";
 import { checkLockout, formatLockoutRefusal } from "../lockout/guard";
-import { describePlan, planClaimMappingChanges } from "../plan";
-import { containsUnknown, report, workspaceClient } from "../runtime";
-import { applyClaimMappings, unknownRoles } from "./applyClaimMappings";
+import { claimKey, type ClaimRule, type LiveRule } from "../rules/rule";
+import { claimMappingsInputsSchema, claimMappingsStateSchema, EMAIL_CLAIM, type ClaimMappingsInputs, type ClaimMappingsState } from "../schemas/claimMappings";
+import { containsUnknown } from "../unknowns";
+import { workspace } from "../workspaceContext";
+import { applyClaimMappings, unknownRoles, type ApplyKind } from "./applyClaimMappings";
+import { adoptionRefusal, describeClaimMappingsPlan, formatGuardRefusal, guardViolations, planClaimMappings, type ClaimMappingsPlanReport } from "./claimMappingsPlan";
 import { toCheckFailures, zodProblems, type CheckFailure, type FieldProblem } from "./checkFailures";
-import { bareRule, readWorkspace, sameRuleList, type LiveClaimRule, type WorkspaceView } from "./workspaceView";
+import { readWorkspace, withRanks } from "./workspaceView";
 
 /** The singleton's id: a workspace has exactly one claim-mapping list. */
 export const CLAIM_MAPPINGS_ID = "claim-mappings";
 
 type Props = Record<string, unknown>;
 
-interface ClaimMappingsState extends Omit<ClaimMappingsInputs, "mappings"> {
-  mappings: AppliedClaimRule[];
-  allowLockout: boolean;
-}
-
-function ruleProblems(mappings: readonly ClaimRule[]): { failures: FieldProblem[]; warnings: FieldProblem[] } {
+/** Problems of the rules themselves, before asking the workspace: failures, and warnings that do not stop the plan. */
+export function ruleProblems(mappings: readonly ClaimRule[]): { failures: FieldProblem[]; warnings: FieldProblem[] } {
   const failures: FieldProblem[] = [];
   const warnings: FieldProblem[] = [];
   const firstIndex = new Map<string, number>();
@@ -33,7 +33,7 @@ function ruleProblems(mappings: readonly ClaimRule[]): { failures: FieldProblem[
       if (value === "") failures.push({ path: `mappings[${i}].${field}`, message: "must not be empty" });
       else if (value.trim() !== value) failures.push({ path: `mappings[${i}].${field}`, message: "has leading or trailing whitespace, which never matches what an IdP sends" });
     }
-    const key = `${rule.claimName}\u0000${rule.claimValue}`;
+    const key = claimKey(rule);
     const earlier = firstIndex.get(key);
     if (earlier !== undefined) {
       failures.push({
@@ -51,67 +51,49 @@ function ruleProblems(mappings: readonly ClaimRule[]): { failures: FieldProblem[
   return { failures, warnings };
 }
 
-function parseInputs(news: Props): { inputs?: ClaimMappingsInputs; problems: FieldProblem[] } {
-  const parsed = claimMappingsInputsSchema.safeParse(news);
-  if (!parsed.success) return { problems: zodProblems(parsed.error) };
-  return { inputs: parsed.data, problems: [] };
+/** The list the stack recorded (with the workspace's ids), or undefined when the state holds none. */
+function recordedRules(olds: Props): LiveRule[] | undefined {
+  const state = claimMappingsStateSchema.safeParse(olds);
+  return state.success ? state.data.mappings.map(({ claimName, claimValue, role, id }) => ({ claimName, claimValue, role, id })) : undefined;
 }
 
-function desiredOf(props: Props): ClaimRule[] {
-  return (props["mappings"] as ClaimRule[]).map(bareRule);
+function stateOf(inputs: ClaimMappingsInputs, applied: readonly LiveRule[]): ClaimMappingsState {
+  return { ...inputs, allowLockout: inputs.allowLockout ?? false, mappings: withRanks(applied) };
 }
 
-function stateOf(inputs: ClaimMappingsInputs, applied: readonly LiveClaimRule[]): ClaimMappingsState {
-  return {
-    ...inputs,
-    allowLockout: inputs.allowLockout ?? false,
-    mappings: applied.map((r) => ({ claimName: r.claimName, claimValue: r.claimValue, role: r.role, id: r.id, rank: r.rank })),
-  };
-}
-
-function optionsOf(inputs: ClaimMappingsInputs) {
-  return { allowLockout: inputs.allowLockout ?? false, breakGlassOwners: inputs.breakGlassOwners, expectations: inputs.expectations };
-}
-
-/**
- * The workspace as `check` just read it, handed to the `diff` the engine calls right after it in the
- * same provider process, so a preview reads the workspace once rather than twice. Taken at most once
- * and only while fresh; applying always reads afresh.
- */
-let previewRead: { view: WorkspaceView; at: number } | undefined;
-const PREVIEW_READ_REUSE_MS = 5_000;
-
-function takePreviewRead(): WorkspaceView | undefined {
-  const read = previewRead;
-  previewRead = undefined;
-  return read && Date.now() - read.at <= PREVIEW_READ_REUSE_MS ? read.view : undefined;
+/** The plan's summary, as the preview prints it under the resource kind. */
+function reportPlan(planned: ClaimMappingsPlanReport): void {
+  const lines = describeClaimMappingsPlan(planned);
+  if (lines.length) report(["ClaimMappings plan:", ...lines.map((l) => `  ${l}`)].join("\n"));
+  for (const grant of planned.drift?.grantsOwner ?? []) warn(`ClaimMappings: drift grants Owner: ${grant} was changed outside Pulumi; up restores the declared list`);
 }
 
 const operations = {
-  async check(_olds: Props, news: Props): Promise<{ inputs: Props; failures: CheckFailure[] }> {
-    const { inputs, problems } = parseInputs(news);
-    if (!inputs) return { inputs: news, failures: toCheckFailures(problems) };
+  async check(olds: Props, news: Props): Promise<{ inputs: Props; failures: CheckFailure[] }> {
+    const parsed = claimMappingsInputsSchema.safeParse(news);
+    if (!parsed.success) return { inputs: news, failures: toCheckFailures(zodProblems(parsed.error)) };
+    const inputs = parsed.data;
     const normalized: Props = { ...inputs, allowLockout: inputs.allowLockout ?? false };
     if (containsUnknown(news)) return { inputs: normalized, failures: [] };
 
     const { failures, warnings } = ruleProblems(inputs.mappings);
-    for (const w of warnings) report(`warning: ${w.path}: ${w.message}`);
+    for (const w of warnings) warn(`ClaimMappings ${w.path}: ${w.message}`);
 
-    const view = await readWorkspace(workspaceClient());
-    previewRead = { view, at: Date.now() };
+    const view = await workspace().readForCheck();
     for (const { index, role } of unknownRoles(inputs.mappings, view.roles)) {
       failures.push({ path: `mappings[${index}].role`, message: `the workspace has no role "${role}" (it has: ${view.roles.names.join(", ")})` });
     }
-    const violations = checkLockout({
-      mappings: inputs.mappings,
-      breakGlassOwners: inputs.breakGlassOwners,
-      expectations: inputs.expectations,
-      ssoProviderExists: view.ssoProviderExists,
-    });
-    if (violations.length) {
-      const message = formatLockoutRefusal(violations, "preview");
-      if (inputs.allowLockout) report(`WARNING: allowLockout is set, so this plan will be applied although the lockout guard refuses it:\n${message}`);
-      else failures.push({ path: "", message });
+    const violations = await guardViolations(view, inputs);
+    if (violations.length && !inputs.allowLockout) failures.push({ path: "", message: formatGuardRefusal(violations, inputs) });
+    else if (violations.length) {
+      warn(`ClaimMappings: allowLockout is set, so this plan will be applied although the lockout guard refuses it:\n${formatGuardRefusal(violations, inputs)}`);
+    }
+    // A create gets no diff call: its plan is shown, and taking over other rules judged, here. (check
+    // receives the old inputs, which have no workspace ids: an update's plan waits for diff.)
+    if (!("mappings" in olds) && failures.length === 0) {
+      const { report: planned } = await planClaimMappings(view, inputs, undefined);
+      if (planned.adoption?.refused) failures.push({ path: "", message: adoptionRefusal(planned) });
+      else reportPlan(planned);
     }
     return { inputs: normalized, failures: toCheckFailures(failures) };
   },
@@ -121,72 +103,84 @@ const operations = {
       report("ClaimMappings: some rules are not known until apply; the plan is computed then.");
       return { changes: true };
     }
-    const desired = desiredOf(news);
-    const view = takePreviewRead() ?? (await readWorkspace(workspaceClient()));
-    const recorded = Array.isArray(olds["mappings"]) ? desiredOf(olds) : undefined;
-    const lines: string[] = [];
-    if (recorded && !sameRuleList(recorded, view.live)) {
-      lines.push(`drift: the workspace's rules differ from the last applied list (changed outside Pulumi); up restores the declared list`);
-    }
-    const plan = planClaimMappingChanges(
-      view.live.map((r) => ({ ...bareRule(r), id: r.id })),
-      desired,
-      { ssoProviderExists: view.ssoProviderExists, enforceGuard: !news["allowLockout"] },
-    );
-    const settingsChanged = ["breakGlassOwners", "expectations", "allowLockout"].some(
+    const inputs = claimMappingsInputsSchema.parse(news);
+    const view = await workspace().readForDiff();
+    const { report: planned } = await planClaimMappings(view, inputs, recordedRules(olds) ?? []);
+    reportPlan(planned);
+    const settingsChanged = (["breakGlassOwners", "expectations", "allowLockout", "overwriteExisting"] as const).some(
       (key) => JSON.stringify(olds[key] ?? null) !== JSON.stringify(news[key] ?? null),
     );
-    if (plan.ops.length) {
-      lines.push(...describePlan(view.live.map((r) => ({ ...bareRule(r), id: r.id })), desired, plan.ops));
-      const verdict = news["allowLockout"] ? "overridden by allowLockout" : "passed";
-      lines.push(`lockout guard: ${verdict}; ${plan.intermediatesSafe ? "owners can sign in at every step" : "some steps leave no reachable owner e-mail rule"}`);
-    }
-    if (lines.length) report(["ClaimMappings plan:", ...lines.map((l) => `  ${l}`)].join("\n"));
-    return { changes: plan.ops.length > 0 || settingsChanged };
+    return { changes: planned.changes || settingsChanged };
   },
 
-  async create(news: Props): Promise<{ id: string; outs: Props }> {
+  async apply(news: Props, kind: ApplyKind): Promise<Props> {
     const inputs = claimMappingsInputsSchema.parse(news);
-    const { applied } = await applyClaimMappings(workspaceClient(), inputs.mappings, optionsOf(inputs));
-    return { id: CLAIM_MAPPINGS_ID, outs: { ...stateOf(inputs, applied) } };
-  },
-
-  async update(_id: string, _olds: Props, news: Props): Promise<{ outs: Props }> {
-    const inputs = claimMappingsInputsSchema.parse(news);
-    const { applied } = await applyClaimMappings(workspaceClient(), inputs.mappings, optionsOf(inputs));
-    return { outs: { ...stateOf(inputs, applied) } };
+    const applied = await applyClaimMappings(workspace().client, inputs, kind);
+    return { ...stateOf(inputs, applied) };
   },
 
   async read(id: string, props: Props): Promise<{ id: string; props: Props; inputs: Props }> {
-    const view = await readWorkspace(workspaceClient());
-    const mappings = view.live.map((r) => ({ ...bareRule(r), id: r.id, rank: r.rank }));
+    const view = await workspace().readForDiff();
     const settings = {
       breakGlassOwners: props["breakGlassOwners"],
       expectations: props["expectations"],
       allowLockout: props["allowLockout"] ?? false,
+      overwriteExisting: props["overwriteExisting"],
     };
-    const cleaned = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
-    return { id, props: { ...cleaned, mappings }, inputs: { ...cleaned, mappings: view.live.map(bareRule) } };
+    const kept = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
+    const rules = view.live.map(({ claimName, claimValue, role }) => ({ claimName, claimValue, role }));
+    return { id, props: { ...kept, mappings: withRanks(view.live) }, inputs: { ...kept, mappings: rules } };
   },
 
   async delete(_id: string, props: Props): Promise<void> {
-    const client = workspaceClient();
+    const client = workspace().client;
     const allowLockout = props["allowLockout"] === true;
-    const view = await readWorkspace(client);
+    const view = await workspace().readForDiff();
     if (!allowLockout) {
-      const violations = checkLockout({ mappings: [], ssoProviderExists: view.ssoProviderExists });
+      const violations = checkLockout({ mappings: [], ssoProviderExists: await view.ssoProviderExists() });
       if (violations.length) throw new LockoutRefusedError(formatLockoutRefusal(violations, "delete", view.live));
     }
-    await applyClaimMappings(client, [], { allowLockout: true });
+    await applyClaimMappings(client, { mappings: [], allowLockout: true }, "update");
   },
 };
+
+/**
+ * A create that failed after writing: Pulumi's "created, but failed to initialize" answer, so the
+ * stack records the resource with the list the workspace now holds, and the next `up` finishes the
+ * plan as an update instead of refusing to take over a half-applied list. Refusals, which write
+ * nothing, stay plain errors.
+ */
+async function createFailure(err: unknown, news: Props): Promise<unknown> {
+  const failure = userFacing(err);
+  if (failure instanceof LockoutRefusedError || failure instanceof ProviderInputError) return failure;
+  try {
+    const inputs = claimMappingsInputsSchema.parse(news);
+    const live = (await readWorkspace(workspace().client)).live;
+    return Object.assign(failure, {
+      id: CLAIM_MAPPINGS_ID,
+      properties: { ...stateOf(inputs, live), [PROVIDER_KEY]: news[PROVIDER_KEY] },
+      reasons: [failure.message],
+    });
+  } catch {
+    return failure;
+  }
+}
+
+/** The key under which Pulumi's dynamic provider keeps the serialized provider in a resource's properties. */
+const PROVIDER_KEY = "__provider";
 
 /** The ClaimMappings resource provider the shim calls: every operation fails with one sentence, no stack trace. */
 export const claimMappingsProvider = {
   check: (olds: Props, news: Props) => oneLineErrors(() => operations.check(olds, news)),
   diff: (id: string, olds: Props, news: Props) => oneLineErrors(() => operations.diff(id, olds, news)),
-  create: (news: Props) => oneLineErrors(() => operations.create(news)),
-  update: (id: string, olds: Props, news: Props) => oneLineErrors(() => operations.update(id, olds, news)),
+  create: async (news: Props) => {
+    try {
+      return { id: CLAIM_MAPPINGS_ID, outs: await operations.apply(news, "create") };
+    } catch (err) {
+      throw await createFailure(err, news);
+    }
+  },
+  update: (_id: string, _olds: Props, news: Props) => oneLineErrors(async () => ({ outs: await operations.apply(news, "update") })),
   read: (id: string, props: Props) => oneLineErrors(() => operations.read(id, props)),
   delete: (id: string, props: Props) => oneLineErrors(() => operations.delete(id, props)),
 };

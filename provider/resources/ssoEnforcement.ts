@@ -5,10 +5,14 @@
  * the guard then runs at apply, against the live workspace, before anything is written.
  */
 import { TorqUnsupportedError } from "../client/errors";
+import { report } from "../diagnostics";
 import { LockoutRefusedError, oneLineErrors } from "../errors";
-import { findOwnerEmailRules } from "../lockout/guard";
+import { declaredOwnersOf } from "../lockout/guard";
+import { findOwnerEmailRules, ownersCanSignIn } from "../rules/ownerSafety";
+import type { BreakGlassOwner } from "../schemas/claimMappings";
 import { ssoEnforcementInputsSchema } from "../schemas/ssoProvider";
-import { containsUnknown, report, UNKNOWN, workspaceClient } from "../runtime";
+import { containsUnknown, UNKNOWN } from "../unknowns";
+import { workspace } from "../workspaceContext";
 import { toCheckFailures, zodProblems, type CheckFailure } from "./checkFailures";
 import { readWorkspace } from "./workspaceView";
 
@@ -16,34 +20,49 @@ export const SSO_ENFORCEMENT_ID = "sso-enforcement";
 
 type Props = Record<string, unknown>;
 
-/** Why SSO-only login would lock the owners out now, or undefined when it is safe. */
-async function ssoOnlyProblem(): Promise<string | undefined> {
-  const client = workspaceClient();
+/**
+ * Why SSO-only login would lock the owners out now, or undefined when it is safe; `vouched` when the
+ * owners can sign in only thanks to the owners declared in `breakGlassOwners`, which the workspace's
+ * own check cannot know.
+ */
+async function ssoOnlyProblem(breakGlassOwners: readonly BreakGlassOwner[] | undefined): Promise<{ problem?: string; vouched: boolean }> {
+  const client = workspace().client;
   const provider = await client.getSsoProvider();
   const view = await readWorkspace(client);
   const owners = findOwnerEmailRules(view.live);
+  const strict = ownersCanSignIn(view.live, { ssoProviderExists: true });
+  const safe = strict || ownersCanSignIn(view.live, { ssoProviderExists: true, declaredOwners: declaredOwnersOf(breakGlassOwners) });
   const problems: string[] = [];
   if (!provider) problems.push("the workspace has no SSO provider");
   else if (!provider.enabled) problems.push("the workspace's SSO provider is disabled");
-  if (owners.reachable.length === 0) {
+  if (!safe) {
     problems.push(
       owners.indexes.length === 0
         ? "no claim-mapping rule gives Owner to an e-mail address"
-        : "every owner e-mail rule is shadowed by an earlier rule for the same claim",
+        : "every owner e-mail rule is shadowed by an earlier rule (one with the same e-mail, or on another claim such as groups that gives another role and could match an owner)",
     );
   }
-  if (!problems.length) return undefined;
-  return (
-    `refusing ssoOnly: true: that would be a lockout, because ${problems.join(" and ")}. ` +
-    "Declare an enabled torq.SsoProvider and a torq.ClaimMappings rule { claimName: \"email\", claimValue: <an owner's address>, role: \"Owner\" }, " +
-    "apply them and test a login, then enforce SSO-only login (pass them as ssoProvider / claimMappings so the order is right)."
-  );
+  if (!problems.length) return { vouched: !strict };
+  return {
+    vouched: false,
+    problem:
+      `refusing ssoOnly: true: that would be a lockout, because ${problems.join(" and ")}. ` +
+      "Declare an enabled torq.SsoProvider and a torq.ClaimMappings rule { claimName: \"email\", claimValue: <an owner's address>, role: \"Owner\" } above every rule on another claim, " +
+      "apply them and test a login, then enforce SSO-only login (pass them as ssoProvider / claimMappings so the order is right).",
+  };
 }
 
-async function guard(ssoOnly: boolean): Promise<void> {
-  if (!ssoOnly) return;
-  const problem = await ssoOnlyProblem();
-  if (problem) throw new LockoutRefusedError(problem);
+/** Turns SSO-only login on or off, after the guard; returns the inputs as applied. */
+async function applySsoOnly(news: Props): Promise<Props> {
+  const inputs = ssoEnforcementInputsSchema.parse(news);
+  let vouched = false;
+  if (inputs.ssoOnly) {
+    const verdict = await ssoOnlyProblem(inputs.breakGlassOwners);
+    if (verdict.problem) throw new LockoutRefusedError(verdict.problem);
+    vouched = verdict.vouched;
+  }
+  await workspace().client.putSsoSettings({ sso_only: inputs.ssoOnly }, { allowLockout: vouched });
+  return { ...news, ssoOnly: inputs.ssoOnly };
 }
 
 /**
@@ -57,7 +76,7 @@ export function dependenciesPending(news: Props): boolean {
 
 /** The one sentence for a server without the settings route, or undefined when it has it. */
 async function unsupportedProblem(): Promise<string | undefined> {
-  const client = workspaceClient();
+  const client = workspace().client;
   if (await client.supportsProviderRoutes()) return undefined;
   try {
     await client.getSsoSettings(); // throws the client's one sentence for a server without the routes
@@ -77,19 +96,19 @@ export const ssoEnforcementProvider = {
       const parsed = ssoEnforcementInputsSchema.safeParse(news);
       if (!parsed.success) return { inputs: news, failures: toCheckFailures(zodProblems(parsed.error)) };
       if (!parsed.data.ssoOnly) return { inputs: news, failures: [] };
-      if (dependenciesPending(news)) {
+      if (dependenciesPending(news) || containsUnknown(news["breakGlassOwners"])) {
         // Said only when SSO-only login is being turned on; kept on, there is nothing to guard.
         if (olds["ssoOnly"] !== true) report("SsoEnforcement: the SSO provider or rules change in this update; the lockout guard runs at apply, before SSO-only login is turned on");
         return { inputs: news, failures: [] };
       }
-      const problem = await ssoOnlyProblem();
+      const { problem } = await ssoOnlyProblem(parsed.data.breakGlassOwners);
       return { inputs: news, failures: problem ? toCheckFailures([{ path: "", message: problem }]) : [] };
     });
   },
 
   diff(_id: string, _olds: Props, news: Props): Promise<{ changes: boolean }> {
     return oneLineErrors(async () => {
-      const live = await workspaceClient().getSsoSettings();
+      const live = await workspace().client.getSsoSettings();
       const changes = live.sso_only !== news["ssoOnly"];
       if (changes) report(`SsoEnforcement plan:\n  ssoOnly: ${live.sso_only} → ${news["ssoOnly"] === UNKNOWN ? "(known at apply)" : String(news["ssoOnly"])}`);
       return { changes };
@@ -97,26 +116,16 @@ export const ssoEnforcementProvider = {
   },
 
   create(news: Props): Promise<{ id: string; outs: Props }> {
-    return oneLineErrors(async () => {
-      const { ssoOnly } = ssoEnforcementInputsSchema.parse(news);
-      await guard(ssoOnly);
-      await workspaceClient().putSsoSettings({ sso_only: ssoOnly });
-      return { id: SSO_ENFORCEMENT_ID, outs: { ...news, ssoOnly } };
-    });
+    return oneLineErrors(async () => ({ id: SSO_ENFORCEMENT_ID, outs: await applySsoOnly(news) }));
   },
 
   update(_id: string, _olds: Props, news: Props): Promise<{ outs: Props }> {
-    return oneLineErrors(async () => {
-      const { ssoOnly } = ssoEnforcementInputsSchema.parse(news);
-      await guard(ssoOnly);
-      await workspaceClient().putSsoSettings({ sso_only: ssoOnly });
-      return { outs: { ...news, ssoOnly } };
-    });
+    return oneLineErrors(async () => ({ outs: await applySsoOnly(news) }));
   },
 
   read(id: string, props: Props): Promise<{ id: string; props: Props }> {
     return oneLineErrors(async () => {
-      const live = await workspaceClient().getSsoSettings();
+      const live = await workspace().client.getSsoSettings();
       return { id, props: { ...props, ssoOnly: live.sso_only } };
     });
   },
@@ -124,7 +133,7 @@ export const ssoEnforcementProvider = {
   /** Deleting the resource returns the workspace to allowing other logins, which can lock nobody out. */
   delete(): Promise<void> {
     return oneLineErrors(async () => {
-      await workspaceClient().putSsoSettings({ sso_only: false });
+      await workspace().client.putSsoSettings({ sso_only: false });
     });
   },
 };

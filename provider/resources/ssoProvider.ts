@@ -10,7 +10,9 @@ import { certificateExpiry, deriveSamlSettings, fetchMetadata, parseCertificate,
 import type { PutSsoProvider, SsoProviderRecord } from "../schemas/api";
 import { DEFAULT_OIDC_SCOPES, ssoProviderInputsSchema, type SsoProviderInputs } from "../schemas/ssoProvider";
 import { TorqUnsupportedError } from "../client/errors";
-import { containsUnknown, report, workspaceClient } from "../runtime";
+import { report, warn } from "../diagnostics";
+import { containsUnknown } from "../unknowns";
+import { workspace } from "../workspaceContext";
 import { secureUrlProblem } from "../urls";
 import { toCheckFailures, zodProblems, type CheckFailure, type FieldProblem } from "./checkFailures";
 
@@ -216,7 +218,7 @@ function liveDifferences(live: SsoProviderRecord, inputs: SsoProviderInputs): st
 }
 
 async function apply(inputs: SsoProviderInputs, previous: Props | undefined): Promise<Props> {
-  const client = workspaceClient();
+  const client = workspace().client;
   const live = previous ? await client.getSsoProvider() : undefined;
   const needsSecret =
     live === undefined ||
@@ -254,7 +256,7 @@ function outputsOf(inputs: SsoProviderInputs, record: SsoProviderRecord, endpoin
 
 /** Why the provider cannot be managed here, as one check failure, or undefined when it can. */
 async function workspaceProblem(inputs: SsoProviderInputs | undefined): Promise<FieldProblem | undefined> {
-  const client = workspaceClient();
+  const client = workspace().client;
   if (!(await client.supportsProviderRoutes())) {
     try {
       await client.getSsoProvider(); // throws the client's one sentence for a server without the routes
@@ -282,7 +284,7 @@ export const ssoProviderProvider = {
         return { inputs: news, failures: toCheckFailures(problem ? [problem] : []) };
       }
       const { checked, failures, warnings } = await checkSsoProviderInputs(news, new Date());
-      for (const w of warnings) report(`warning: SsoProvider ${w.path}: ${w.message}`);
+      for (const w of warnings) warn(`SsoProvider ${w.path}: ${w.message}`);
       const problem = await workspaceProblem(checked?.inputs);
       if (problem) failures.unshift(problem);
       return { inputs: checked ? { ...checked.inputs } : news, failures: toCheckFailures(failures) };
@@ -293,7 +295,7 @@ export const ssoProviderProvider = {
     return oneLineErrors(async () => {
       if (containsUnknown(news)) return { changes: true };
       const inputs = ssoProviderInputsSchema.parse(news);
-      const live = await workspaceClient().getSsoProvider();
+      const live = await workspace().client.getSsoProvider();
       const lines: string[] = [];
       if (!live) {
         lines.push("drift: the workspace has no SSO provider any more; up creates it again");
@@ -315,7 +317,7 @@ export const ssoProviderProvider = {
   create(news: Props): Promise<{ id: string; outs: Props }> {
     return oneLineErrors(async () => {
       const inputs = ssoProviderInputsSchema.parse(news);
-      const existing = await workspaceClient().getSsoProvider();
+      const existing = await workspace().client.getSsoProvider();
       if (existing) report("SsoProvider: the workspace already has an SSO provider; adopting it and setting the declared values");
       return { id: SSO_PROVIDER_ID, outs: await apply(inputs, undefined) };
     });
@@ -327,7 +329,7 @@ export const ssoProviderProvider = {
 
   read(id: string, props: Props): Promise<{ id: string; props: Props }> {
     return oneLineErrors(async () => {
-      const client = workspaceClient();
+      const client = workspace().client;
       const live = await client.getSsoProvider();
       if (!live) return { id: "", props: {} };
       const endpoints = await client.getSsoEndpoints();
@@ -359,7 +361,7 @@ export const ssoProviderProvider = {
 
   delete(_id: string, _props: Props): Promise<void> {
     return oneLineErrors(async () => {
-      const client = workspaceClient();
+      const client = workspace().client;
       if ((await client.getSsoSettings()).sso_only) {
         throw new LockoutRefusedError(
           "refusing to delete the SSO provider while SSO-only login is enforced: that is a lockout (nobody could sign in). " +

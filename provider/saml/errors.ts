@@ -75,3 +75,16 @@ export class MetadataError extends SamlError {
     this.code = code;
   }
 }
+
+/** Why metadata could not be fetched. `badInput` is true when the URL or the answer is at fault, not the network. */
+export class MetadataFetchError extends SamlError {
+  override readonly name = "MetadataFetchError";
+  readonly code = "METADATA_FETCH_FAILED";
+  constructor(
+    message: string,
+    readonly badInput: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -4,7 +4,10 @@
  * `MetadataFetchError` with a one-line reason; URLs in messages lose credentials, query and fragment.
  */
 import { isLoopbackHost } from "../urls";
+import { MetadataFetchError } from "./errors";
 import { MAX_METADATA_BYTES } from "./safeXml";
+
+export { MetadataFetchError } from "./errors";
 
 /** How long fetching metadata from a URL may take, redirects and body included. */
 export const FETCH_TIMEOUT_MS = 10_000;
@@ -12,14 +15,6 @@ export const FETCH_TIMEOUT_MS = 10_000;
 /** Redirects followed when fetching metadata; each hop is checked like the first URL. */
 const MAX_REDIRECTS = 5;
 
-/** Why metadata could not be fetched. `badInput` is true when the URL or the answer is at fault, not the network. */
-export class MetadataFetchError extends Error {
-  override readonly name = "MetadataFetchError";
-  readonly code = "METADATA_FETCH_FAILED";
-  constructor(message: string, readonly badInput: boolean) {
-    super(message);
-  }
-}
 
 /**
  * GETs metadata over HTTPS (plain HTTP only from a loopback host), following at most five

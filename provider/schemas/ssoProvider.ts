@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { GRANT_TYPES, IDENTITY_PROVIDERS, SSO_PROTOCOLS } from "./api";
+import { breakGlassOwnerSchema } from "./claimMappings";
 
 export const DEFAULT_OIDC_SCOPES = ["openid", "email", "profile"];
 
@@ -26,6 +27,18 @@ export const ssoProviderInputsSchema = z.object({
   scopes: z.array(z.string()).optional().describe("OIDC: requested scopes. Default `[\"openid\",\"email\",\"profile\"]`."),
   grantType: z.enum(GRANT_TYPES).optional().describe("OIDC: `code` (default) or `implicit`."),
   sendLoginHint: z.boolean().optional().describe("OIDC: send the user's e-mail as a login hint. Default `false`."),
+  overwriteExisting: z
+    .boolean()
+    .optional()
+    .describe(
+      "Let this resource take over a workspace that already has an SSO provider with other settings: they are replaced by the declared ones. Default `false`: creating the resource over such a workspace is refused at preview, which shows the live values.",
+    ),
+  allowLockout: z
+    .boolean()
+    .optional()
+    .describe(
+      "Apply a change of the provider's identity (protocol, issuer, sign-on URL, client ID, or a certificate the IdP's metadata does not list) while SSO-only login is enforced, which the lockout guard otherwise refuses. Default `false`.",
+    ),
 });
 export type SsoProviderInputs = z.output<typeof ssoProviderInputsSchema>;
 
@@ -38,5 +51,17 @@ export const ssoProviderOutputsSchema = z.object({
 
 export const ssoEnforcementInputsSchema = z.object({
   ssoOnly: z.boolean().describe("Whether users may sign in only through SSO."),
+  breakGlassOwners: z
+    .array(breakGlassOwnerSchema)
+    .optional()
+    .describe("Owners whose claims are declared, as on ClaimMappings (the SDK passes the `claimMappings` resource's): SSO-only login is allowed when one of them is sure to get Owner."),
+  ssoProviderEnabled: z
+    .boolean()
+    .optional()
+    .describe("Set by the SDK from the `ssoProvider` resource: its `enabled`, unknown at preview while the provider changes in the same update (the guard then runs at apply)."),
+  claimMappingsApplied: z
+    .boolean()
+    .optional()
+    .describe("Set by the SDK from the `claimMappings` resource: false at preview while its rules change in the same update (the guard then runs at apply)."),
 });
 export type SsoEnforcementInputs = z.output<typeof ssoEnforcementInputsSchema>;

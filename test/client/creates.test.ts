@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { TorqClient, TorqMaybeCommittedError } from "../../provider/client/client";
+import { TorqClient } from "../../provider/client/client";
+import { TorqMaybeCommittedError } from "../../provider/client/errors";
 import { TorqNetworkError } from "../../provider/client/errors";
 import { applyClaimMappings } from "../../provider/resources/applyClaimMappings";
 import type { ClaimRule } from "../../provider/schemas/claimMappings";
@@ -51,9 +52,9 @@ describe("client: creates whose answer was lost", () => {
       const client = ws.client();
       await ws.addFault({ method: "POST", path: routes.claimMappings, drop: "after", times: 3 });
 
-      const result = await applyClaimMappings(client, DESIRED, { allowLockout: false });
+      const applied = await applyClaimMappings(client, { mappings: DESIRED }, "create");
 
-      expect(result.applied.map(({ claimName, claimValue, role }) => ({ claimName, claimValue, role }))).to.deep.equal(DESIRED);
+      expect(applied.map(({ claimName, claimValue, role }) => ({ claimName, claimValue, role }))).to.deep.equal(DESIRED);
       expect(await liveRules(client)).to.deep.equal(asLines(DESIRED));
       // The three lost answers all belong to the first create (it commits once, then its key replays
       // the result); the other two go through at once.
@@ -96,9 +97,9 @@ describe("client: creates whose answer was lost", () => {
       const client = ws.client();
       await ws.addFault({ method: "POST", path: routes.claimMappings, drop: "after", times: 3 });
 
-      const result = await applyClaimMappings(client, DESIRED, { allowLockout: false });
+      const applied = await applyClaimMappings(client, { mappings: DESIRED }, "create");
 
-      expect(result.applied.map(({ claimName, claimValue, role }) => ({ claimName, claimValue, role }))).to.deep.equal(DESIRED);
+      expect(applied.map(({ claimName, claimValue, role }) => ({ claimName, claimValue, role }))).to.deep.equal(DESIRED);
       expect(await liveRules(client)).to.deep.equal(asLines(DESIRED));
       expect((await ws.requestsTo("POST", routes.claimMappings)).map((entry) => entry.status)).to.deep.equal([0, 0, 0]);
     });
@@ -107,7 +108,7 @@ describe("client: creates whose answer was lost", () => {
       const client = ws.client();
       await ws.addFault({ method: "POST", path: routes.claimMappings, drop: "before" });
 
-      await applyClaimMappings(client, DESIRED, { allowLockout: false });
+      await applyClaimMappings(client, { mappings: DESIRED }, "create");
 
       expect(await liveRules(client)).to.deep.equal(asLines(DESIRED));
       expect((await ws.requestsTo("POST", routes.claimMappings)).map((entry) => entry.status)).to.deep.equal([0, 200, 200, 200]);

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { randomUUID } from "node:crypto";
 import { inspect } from "node:util";
-import { TorqClient, TorqMaybeCommittedError } from "../../provider/client/client";
+import { TorqClient } from "../../provider/client/client";
+import { TorqMaybeCommittedError } from "../../provider/client/errors";
 import {
   TorqApiError,
   TorqAuthError,

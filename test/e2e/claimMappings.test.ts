@@ -6,12 +6,12 @@ import { asText, clientFor, liveRulesText } from "./workspaceTools";
 
 const OWNER = "owner@example.com";
 
-function program(rules: { claimName: string; claimValue: string; role: string }[], extra = ""): string {
+function program(rules: { claimName: string; claimValue: string; role: string }[], extra = "", options = ""): string {
   return `import * as torq from "pulumi-torq-sso";
 export const rules = new torq.ClaimMappings("rules", {
   mappings: ${JSON.stringify(rules)},
   ${extra}
-}).mappings;
+}${options ? `, ${options}` : ""}).mappings;
 `;
 }
 
@@ -90,12 +90,49 @@ describe("ClaimMappings through the real Pulumi engine", function () {
     await project.ok(["preview", "--expect-no-changes"]);
   });
 
-  it("refuses destroy while SSO is configured, and destroys after allowLockout is applied", async () => {
+  it("refuses at preview an owner e-mail rule below a group rule that gives another role, whatever breakGlassOwners says", async () => {
+    const before = await liveRulesText(client);
+    const shadowed = [{ claimName: "groups", claimValue: "everyone", role: "Viewer" }, ...BASE.filter((r) => r.claimValue !== "everyone")];
+    project.writeProgram(program(shadowed, `breakGlassOwners: ["${OWNER}"],`));
+    const result = await project.run(["preview"]);
+    expect(result.code).to.not.equal(0);
+    expect(result.output).to.match(/lockout/i);
+    expect(result.output).to.include("rule 1 (groups = everyone → Viewer), which could match an owner's groups");
+    expect(result.output).to.include("declare them in breakGlassOwners");
+    expect(await liveRulesText(client)).to.deep.equal(before);
+  });
+
+  it("applies that order once the owner's groups are declared and do not match the rule above", async () => {
+    const reordered = [{ claimName: "groups", claimValue: "contractors", role: "Viewer" }, ...BASE];
+    project.writeProgram(program(reordered, `breakGlassOwners: [{ email: "${OWNER}", groups: ["platform"] }],`));
+    await project.ok(["up", "--yes", "--skip-preview"]);
+    expect(await liveRulesText(client)).to.deep.equal(asText(reordered));
+    project.writeProgram(program(BASE));
+    await project.ok(["up", "--yes", "--skip-preview"]);
+    expect(await liveRulesText(client)).to.deep.equal(asText(BASE));
+  });
+
+  it("refuses at preview to remove the resource from the program (protected by default), and the workspace is untouched", async () => {
+    project.writeProgram("export const nothing = true;\n");
+    const preview = await project.run(["preview"]);
+    expect(preview.code).to.not.equal(0);
+    expect(preview.output).to.include("cannot be deleted");
+    expect(preview.output).to.include("protected");
+    const json = JSON.parse((await project.run(["preview", "--json"])).stdout) as { diagnostics?: { severity: string; message: string }[] };
+    expect(json.diagnostics?.some((d) => d.severity === "error" && d.message.includes("protected"))).to.equal(true);
+    const destroy = await project.run(["destroy", "--yes"]);
+    expect(destroy.code).to.not.equal(0);
+    expect(await liveRulesText(client)).to.deep.equal(asText(BASE));
+  });
+
+  it("with protection released, destroy still meets the lockout guard while SSO is configured, and goes through after allowLockout", async () => {
+    project.writeProgram(program(BASE, "", "{ protect: false }"));
+    await project.ok(["up", "--yes", "--skip-preview"]);
     const refused = await project.run(["destroy", "--yes", "--skip-preview"]);
     expect(refused.code).to.not.equal(0);
     expect(refused.output).to.match(/lockout/i);
     expect(await liveRulesText(client)).to.deep.equal(asText(BASE));
-    project.writeProgram(program(BASE, "allowLockout: true,"));
+    project.writeProgram(program(BASE, "allowLockout: true,", "{ protect: false }"));
     await project.ok(["up", "--yes", "--skip-preview"]);
     await project.ok(["destroy", "--yes", "--skip-preview"]);
     expect(await liveRulesText(client)).to.deep.equal([]);

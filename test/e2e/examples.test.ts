@@ -142,10 +142,10 @@ for (const example of CASES) {
       await project.ok(["preview", "--expect-no-changes"]);
     });
 
-    it("refuses destroy while the workspace has an SSO provider, and destroys once allowLockout is applied", async () => {
-      const refused = await project.run(["destroy", "--yes", "--skip-preview"]);
+    it("refuses destroy (protected by default, and the lockout guard), and destroys once allowLockout is applied", async () => {
+      const refused = await project.run(["destroy", "--yes"]);
       expect(refused.code).to.not.equal(0);
-      expect(refused.output).to.match(/lockout/i);
+      expect(refused.output).to.include("protected");
       expectNoStackTrace(refused.output);
       expect(asText(await liveRules(client))).to.deep.equal(asText(example.reordered.rules));
 

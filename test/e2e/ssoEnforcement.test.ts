@@ -94,6 +94,8 @@ describe("SsoEnforcement through the real Pulumi engine", function () {
       expect(await ssoOnly(client)).to.equal(true);
       await project.ok(["preview", "--expect-no-changes"]);
       await project.ok(["refresh", "--yes", "--expect-no-changes"]);
+      // Protected by default: destroying is the explicit choice `pulumi state unprotect` makes.
+      await project.ok(["state", "unprotect", "--all", "--yes"]);
       await project.ok(["destroy", "--yes", "--skip-preview"]);
       expect(await ssoOnly(client)).to.equal(false);
     });
@@ -153,6 +155,8 @@ describe("SsoEnforcement through the real Pulumi engine", function () {
       expect(await ssoOnly(client)).to.equal(false);
       expect(await client.getSsoProvider()).to.equal(undefined);
       await project.ok(["preview", "--expect-no-changes"]);
+      // Protected by default: destroying is the explicit choice `pulumi state unprotect` makes.
+      await project.ok(["state", "unprotect", "--all", "--yes"]);
       await project.ok(["destroy", "--yes", "--skip-preview"]);
       expect((await client.listClaimMappings()).items).to.deep.equal([]);
     });

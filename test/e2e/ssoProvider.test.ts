@@ -155,6 +155,8 @@ describe("SsoProvider through the real Pulumi engine", function () {
       await project.ok(["config", "set", "ssoOnly", "true"]);
       await project.ok(["up", "--yes", "--skip-preview"]);
       expect((await client.getSsoSettings()).sso_only).to.equal(true);
+      // Protected by default: destroying is the explicit choice `pulumi state unprotect` makes.
+      await project.ok(["state", "unprotect", "--all", "--yes"]);
       await project.ok(["destroy", "--yes", "--skip-preview"]);
       expect(await client.getSsoProvider()).to.equal(undefined);
       expect((await client.listClaimMappings()).items).to.deep.equal([]);
@@ -223,6 +225,8 @@ describe("SsoProvider through the real Pulumi engine", function () {
     });
 
     it("destroys the provider", async () => {
+      // Protected by default: destroying is the explicit choice `pulumi state unprotect` makes.
+      await project.ok(["state", "unprotect", "--all", "--yes"]);
       await project.ok(["destroy", "--yes", "--skip-preview"]);
       expect(await client.getSsoProvider()).to.equal(undefined);
     });

@@ -1,11 +1,6 @@
 import { expect } from "chai";
-import {
-  checkLockout,
-  findOwnerEmailRules,
-  formatLockoutRefusal,
-  isLockoutSafe,
-  type LockoutViolation,
-} from "../../../provider/lockout/guard";
+import { checkLockout, formatLockoutRefusal, type LockoutViolation } from "../../../provider/lockout/guard";
+import { findOwnerEmailRules, ownersCanSignIn } from "../../../provider/rules/ownerSafety";
 import type { ClaimRule } from "../../../provider/schemas/claimMappings";
 
 const rule = (claimName: string, claimValue: string, role: string): ClaimRule => ({ claimName, claimValue, role });
@@ -21,7 +16,7 @@ const NO_OWNER: LockoutViolation = {
 describe("lockout guard", () => {
   describe("rule 1: an owner e-mail mapping must exist while there is an SSO provider", () => {
     it("passes a list with an owner e-mail mapping", () => {
-      expect(checkLockout({ mappings: [rule("groups", "sre", "Viewer"), owner("a@x.io")], ssoProviderExists: true })).to.deep.equal([]);
+      expect(checkLockout({ mappings: [owner("a@x.io"), rule("groups", "sre", "Viewer")], ssoProviderExists: true })).to.deep.equal([]);
     });
 
     it("refuses an empty list while the workspace has an SSO provider", () => {
@@ -80,9 +75,61 @@ describe("lockout guard", () => {
       expect(checkLockout({ mappings: [owner("a@x.io"), owner("a@x.io")], ssoProviderExists: true })).to.deep.equal([]);
     });
 
-    it("is not fooled by a rule with the same value under another claim", () => {
-      const mappings = [rule("upn", "a@x.io", "Viewer"), owner("a@x.io")];
+    it("is not fooled by a rule on another claim that gives Owner too", () => {
+      const mappings = [rule("upn", "a@x.io", "Owner"), rule("groups", "admins", "Owner"), owner("a@x.io")];
       expect(checkLockout({ mappings, ssoProviderExists: true })).to.deep.equal([]);
+    });
+
+    it("refuses an owner e-mail rule below a rule on another claim that gives another role: it could match the owner's groups", () => {
+      const mappings = [rule("groups", "everyone", "Viewer"), owner("owner@example.com")];
+      expect(checkLockout({ mappings, breakGlassOwners: ["owner@example.com"], ssoProviderExists: true })).to.deep.equal([
+        {
+          rule: 2,
+          code: "OWNER_EMAIL_RULES_SHADOWED",
+          message:
+            "every owner e-mail mapping is unreachable: rule 2 (email = owner@example.com → Owner) is shadowed by rule 1 (groups = everyone → Viewer), which could match an owner's groups",
+          ruleIndexes: [0, 1],
+        },
+        {
+          rule: 3,
+          code: "BREAK_GLASS_OWNER_NOT_OWNER",
+          message:
+            'break-glass owner owner@example.com could get Viewer from rule 1 (groups = everyone → Viewer) if its groups claim holds "everyone" (its groups is not declared), not Owner',
+          ruleIndexes: [0],
+        },
+      ]);
+    });
+
+    it("names the earliest rule that decides first, whichever kind it is", () => {
+      const mappings = [rule("department", "ops", "Operator"), rule("email", "a@x.io", "Viewer"), owner("a@x.io")];
+      const [violation] = checkLockout({ mappings, ssoProviderExists: false });
+      expect(violation?.message).to.equal(
+        "every owner e-mail mapping is unreachable: rule 3 (email = a@x.io → Owner) is shadowed by rule 1 (department = ops → Operator), which could match an owner's department",
+      );
+    });
+
+    it("passes a shadowed owner rule when a break-glass owner declared with its claims is sure to get Owner", () => {
+      const mappings = [rule("groups", "contractors", "Viewer"), owner("owner@example.com")];
+      const breakGlassOwners = [{ email: "owner@example.com", groups: ["admins"] }];
+      expect(checkLockout({ mappings, breakGlassOwners, ssoProviderExists: true })).to.deep.equal([]);
+    });
+
+    it("still refuses when the declared owner's own claims match the rule above", () => {
+      const mappings = [rule("groups", "contractors", "Viewer"), owner("owner@example.com")];
+      const breakGlassOwners = [{ email: "owner@example.com", groups: ["admins", "contractors"] }];
+      expect(checkLockout({ mappings, breakGlassOwners, ssoProviderExists: true }).map((v) => v.message)).to.deep.equal([
+        "every owner e-mail mapping is unreachable: rule 2 (email = owner@example.com → Owner) is shadowed by rule 1 (groups = contractors → Viewer), which could match an owner's groups",
+        "break-glass owner owner@example.com (groups: admins, contractors) would get Viewer from rule 1 (groups = contractors → Viewer), not Owner",
+      ]);
+    });
+
+    it("treats a claim the declared owner does not list as unknown", () => {
+      const mappings = [rule("department", "ops", "Viewer"), owner("owner@example.com")];
+      const breakGlassOwners = [{ email: "owner@example.com", groups: ["admins"] }];
+      expect(checkLockout({ mappings, breakGlassOwners, ssoProviderExists: true }).map((v) => v.code)).to.deep.equal([
+        "OWNER_EMAIL_RULES_SHADOWED",
+        "BREAK_GLASS_OWNER_NOT_OWNER",
+      ]);
     });
   });
 
@@ -105,7 +152,7 @@ describe("lockout guard", () => {
     });
 
     it("refuses a break-glass owner no rule matches (e-mails are case-sensitive)", () => {
-      expect(checkLockout({ mappings, breakGlassOwners: ["Root@x.io"], ssoProviderExists: true })).to.deep.equal([
+      expect(checkLockout({ mappings: mappings.slice(0, 2), breakGlassOwners: ["Root@x.io"], ssoProviderExists: true })).to.deep.equal([
         { rule: 3, code: "BREAK_GLASS_OWNER_NOT_OWNER", message: "break-glass owner Root@x.io would match no rule, not Owner", ruleIndexes: [] },
       ]);
     });
@@ -160,9 +207,11 @@ describe("lockout guard", () => {
     });
   });
 
-  describe("isLockoutSafe (rules 1 and 2, for every intermediate list of a plan)", () => {
+  describe("ownersCanSignIn (rules 1 and 2, for every intermediate list of a plan)", () => {
     const cases: { name: string; mappings: ClaimRule[]; sso: boolean; safe: boolean }[] = [
-      { name: "a reachable owner e-mail rule", mappings: [rule("groups", "x", "Viewer"), owner("a")], sso: true, safe: true },
+      { name: "a reachable owner e-mail rule", mappings: [owner("a"), rule("groups", "x", "Viewer")], sso: true, safe: true },
+      { name: "an owner e-mail rule below a group rule giving Viewer", mappings: [rule("groups", "x", "Viewer"), owner("a")], sso: true, safe: false },
+      { name: "an owner e-mail rule below a group rule giving Owner", mappings: [rule("groups", "x", "Owner"), owner("a")], sso: true, safe: true },
       { name: "no rules, with an SSO provider", mappings: [], sso: true, safe: false },
       { name: "no rules, without an SSO provider", mappings: [], sso: false, safe: true },
       { name: "only shadowed owner rules, without an SSO provider", mappings: [rule("email", "a", "Viewer"), owner("a")], sso: false, safe: false },
@@ -172,7 +221,7 @@ describe("lockout guard", () => {
     ];
     for (const { name, mappings, sso, safe } of cases) {
       it(`${safe ? "accepts" : "refuses"} ${name}`, () => {
-        expect(isLockoutSafe(mappings, sso)).to.equal(safe);
+        expect(ownersCanSignIn(mappings, { ssoProviderExists: sso })).to.equal(safe);
         const violations = checkLockout({ mappings, ssoProviderExists: sso });
         expect(violations.length === 0).to.equal(safe);
       });
@@ -180,12 +229,13 @@ describe("lockout guard", () => {
   });
 
   it("findOwnerEmailRules tells reachable owner rules from shadowed ones", () => {
-    const found = findOwnerEmailRules([owner("a"), rule("email", "b", "Viewer"), owner("b"), owner("a")]);
-    expect(found.indexes).to.deep.equal([0, 2, 3]);
-    expect(found.reachable).to.deep.equal([0]);
+    const found = findOwnerEmailRules([owner("a"), rule("email", "b", "Viewer"), owner("b"), owner("a"), owner("c"), rule("groups", "g", "Viewer"), owner("d")]);
+    expect(found.indexes).to.deep.equal([0, 2, 3, 4, 6]);
+    expect(found.reachable).to.deep.equal([0, 4]);
     expect([...found.shadowedBy]).to.deep.equal([
       [2, 1],
       [3, 0],
+      [6, 5],
     ]);
   });
 
@@ -223,7 +273,7 @@ describe("lockout guard", () => {
       const last = formatLockoutRefusal(violations, "preview").split("\n").at(-1);
       expect(last).to.equal(
         'To proceed: keep an owner e-mail rule (claimName "email", role "Owner") for an address an owner signs in with; when replacing one, add the new owner e-mail rule before removing the old one; ' +
-          "give each break-glass owner an owner e-mail rule above any other rule that matches its address, or change breakGlassOwners; " +
+          "give each break-glass owner an owner e-mail rule above any rule that could match it (a rule on a claim it does not declare could), or declare its other claims, or change breakGlassOwners; " +
           "change the rules (or the expectation) until each expectation holds; or set allowLockout: true on the ClaimMappings resource deliberately.",
       );
     });

@@ -1,10 +1,13 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { isLockoutSafe } from "../../../provider/lockout/guard";
+import { ownersCanSignIn } from "../../../provider/rules/ownerSafety";
+
+const isLockoutSafe = (list: Parameters<typeof ownersCanSignIn>[0], ssoProviderExists: boolean): boolean => ownersCanSignIn(list, { ssoProviderExists });
 import { applyPlanToList, minimumCalls, planClaimMappingChanges } from "../../../provider/plan";
 import { anchorPlan } from "../../../provider/plan/anchorPlan";
 import { orderSafely } from "../../../provider/plan/orderSafely";
-import { chooseStructure, contentKey } from "../../../provider/plan/structure";
+import { chooseStructure,  } from "../../../provider/plan/structure";
+import { ruleKey as contentKey } from "../../../provider/rules/rule";
 import type { ClaimRule } from "../../../provider/schemas/claimMappings";
 import { contents, group, ownerEmail, rule, withIds } from "./fixtures";
 import { firstLockoutStep } from "./walk";
@@ -34,8 +37,9 @@ describe("planner fallbacks", () => {
     expect(anchorPlan(withIds([ownerEmail("a")]), shadowed, { ssoProviderExists: true, enforceGuard: true })).to.equal(null);
   });
 
-  // Twenty shared rules on top put these past the exact search's size, unless it skips them.
-  const shared = Array.from({ length: 20 }, (_, i) => group(`shared-${i}`));
+  // Twenty shared rules on top put these past the exact search's size, unless it skips them. They
+  // give Owner, so they shadow no owner e-mail rule below them.
+  const shared = Array.from({ length: 20 }, (_, i) => group(`shared-${i}`, "Owner"));
   const noSso = { ssoProviderExists: false, enforceGuard: true };
   const hard: { name: string; live: ClaimRule[]; desired: ClaimRule[]; calls: number }[] = [
     {

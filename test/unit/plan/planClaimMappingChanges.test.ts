@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { applyPlanToList, minimumCalls, planClaimMappingChanges, type ClaimMappingOperation } from "../../../provider/plan";
-import { contentKey } from "../../../provider/plan/structure";
+import { ruleKey as contentKey } from "../../../provider/rules/rule";
 import type { ClaimRule } from "../../../provider/schemas/claimMappings";
 import { contents, group, ownerEmail, rule, withIds } from "./fixtures";
 import { shortestSafeSequence } from "./referee";

@@ -1,8 +1,10 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { isLockoutSafe } from "../../../provider/lockout/guard";
+import { ownersCanSignIn } from "../../../provider/rules/ownerSafety";
+
+const isLockoutSafe = (list: Parameters<typeof ownersCanSignIn>[0], ssoProviderExists: boolean): boolean => ownersCanSignIn(list, { ssoProviderExists });
 import { applyPlanToList, minimumCalls, planClaimMappingChanges } from "../../../provider/plan";
-import { contentKey } from "../../../provider/plan/structure";
+import { ruleKey as contentKey } from "../../../provider/rules/rule";
 import type { ClaimRule } from "../../../provider/schemas/claimMappings";
 import { contents, withIds } from "./fixtures";
 import { shortestSafeSequence } from "./referee";

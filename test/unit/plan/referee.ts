@@ -41,21 +41,26 @@ export function shortestSafeSequence(live: readonly ClaimRule[], desired: readon
   const writable = [...new Set(target)];
   const start = live.map(intern);
 
-  // Safety, written independently of provider/lockout: an owner e-mail rule that is the first rule
-  // with its claim and value keeps the owners in; with an SSO provider, having none is a lockout.
+  // Safety, written independently of provider/rules: an owner e-mail rule keeps the owners in when
+  // nothing above it can decide first for an owner whose other claims are unknown — no rule with its
+  // claim and value, and no rule on another claim giving another role (it could match the owner's
+  // groups) that is the first with its claim and value. With an SSO provider, having no owner e-mail
+  // rule at all is a lockout.
   const pairOf = contents.map((c) => `${c.claimName}\u0001${c.claimValue}`);
   const ownerEmail = contents.map((c) => c.claimName === "email" && c.role === "Owner");
+  const blocksEveryone = contents.map((c) => c.claimName !== "email" && c.role !== "Owner");
   const safe = (list: readonly number[]): boolean => {
-    const seen = new Set<string>();
     let owners = 0;
-    for (const c of list) {
-      if (ownerEmail[c]) {
-        owners++;
-        if (!seen.has(pairOf[c]!)) return true;
-      }
-      seen.add(pairOf[c]!);
-    }
-    return owners === 0 && !options.ssoProviderExists;
+    let reachable = false;
+    list.forEach((c, i) => {
+      if (!ownerEmail[c]) return;
+      owners++;
+      const above = list.slice(0, i);
+      // A rule below another with the same claim and value never decides, so it shadows nothing.
+      const decides = (d: number, j: number): boolean => !above.slice(0, j).some((e) => pairOf[e] === pairOf[d]);
+      if (!above.some((d, j) => pairOf[d] === pairOf[c] || (blocksEveryone[d] && decides(d, j)))) reachable = true;
+    });
+    return reachable || (owners === 0 && !options.ssoProviderExists);
   };
 
   const wanted = new Map<number, number>();

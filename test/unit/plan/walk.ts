@@ -3,7 +3,9 @@
  * the first one that breaks guard rules 1 or 2 when it must not. Uses the guard's own check, not the
  * planner's.
  */
-import { isLockoutSafe } from "../../../provider/lockout/guard";
+import { ownersCanSignIn } from "../../../provider/rules/ownerSafety";
+
+const isLockoutSafe = (list: Parameters<typeof ownersCanSignIn>[0], ssoProviderExists: boolean): boolean => ownersCanSignIn(list, { ssoProviderExists });
 import { applyPlanToList, type ClaimMappingOperation, type LiveRule } from "../../../provider/plan";
 import type { ClaimRule } from "../../../provider/schemas/claimMappings";
 import { contents } from "./fixtures";

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { dependenciesPending } from "../../../provider/resources/ssoEnforcement";
-import { UNKNOWN } from "../../../provider/runtime";
+import { UNKNOWN } from "../../../provider/unknowns";
 
 describe("SsoEnforcement: when the lockout guard waits for apply", () => {
   // What the sdk passes (see pendingSignals in sdk/ssoProvider.ts): the provider's `enabled`, unknown
