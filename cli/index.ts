@@ -5,6 +5,7 @@
  */
 import { evaluateCommand } from "./evaluate";
 import { inspectCommand } from "./metadata";
+import { reviewCommand } from "./review";
 import { testLoginCommand } from "./testLogin";
 import { UsageError } from "./usage";
 import { serveCommand } from "./workspace";
@@ -17,6 +18,7 @@ const HELP = `usage: torq-sso <command>
                                   show what SAML IdP metadata declares
   evaluate --mappings FILE --claims JSON [--json]
                                   which rule and role an identity gets
+  review [--json] [FILE]          the pull-request report of a \`pulumi preview --json\`
   test-login --user NAME [--workspace URL] [--login-hint EMAIL] [--expect-role ROLE] [--json]
                                   sign a test user in through the local workspace's IdP`;
 
@@ -36,6 +38,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (group === "evaluate") return evaluateCommand(argv.slice(1));
   if (group === "test-login") return testLoginCommand(argv.slice(1));
+  if (group === "review") return reviewCommand(argv.slice(1));
   const command = commandFor(group, verb);
   if (!command) throw new UsageError(`unknown command '${[group, verb].filter(Boolean).join(" ")}' (see torq-sso --help)`);
   return command(rest);

@@ -79,3 +79,24 @@ export function warn(message: string): void {
 export async function flushDiagnostics(): Promise<void> {
   while (pending.size > 0) await Promise.allSettled([...pending]);
 }
+
+const expectedEchoes = new Set<string>();
+let echoFilterInstalled = false;
+
+/**
+ * The dynamic-provider host prints every error of check/diff/read/delete to stderr as
+ * `${error}: ${error.stack}` before handing it to the engine, which prints it again: the user would
+ * read each error twice, the first time ending in a stray `: `. Inside that host, this drops that one
+ * echo of an error the provider raises; the engine's own copy, on the resource, is the one shown.
+ */
+export function dropHostEcho(error: Error): void {
+  if (!dynamicProviderEngineAddress()) return;
+  expectedEchoes.add(`${String(error)}: ${error.stack ?? ""}`);
+  if (echoFilterInstalled) return;
+  echoFilterInstalled = true;
+  const original = console.error.bind(console);
+  console.error = (...args: unknown[]): void => {
+    if (args.length === 1 && typeof args[0] === "string" && expectedEchoes.delete(args[0])) return;
+    original(...args);
+  };
+}

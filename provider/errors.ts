@@ -4,6 +4,7 @@
  * what the user sees is the one sentence, never a trace. The error that caused one (the API client's
  * typed error, say) is kept as `cause`, for code that branches on it; it is never printed.
  */
+import { dropHostEcho, flushDiagnostics } from "./diagnostics";
 
 /** The base of every error the provider raises on purpose; `code` is stable for callers and tests. */
 export abstract class ProviderError extends Error {
@@ -63,6 +64,10 @@ export async function oneLineErrors<T>(operation: () => Promise<T>): Promise<T> 
   try {
     return await operation();
   } catch (err) {
-    throw userFacing(err);
+    const error = userFacing(err);
+    dropHostEcho(error);
+    throw error;
+  } finally {
+    await flushDiagnostics();
   }
 }

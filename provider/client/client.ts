@@ -416,7 +416,7 @@ export class TorqClient {
         }
         const timeout = code === "ECONNABORTED" || code === "ETIMEDOUT";
         throw new TorqNetworkError(
-          `${method} ${where}: ${timeout ? "timed out" : `could not reach the workspace API (${code ?? "unknown error"})`} after ${attempt + 1} attempt(s)`,
+          `${method} ${where}: ${timeout ? "timed out" : `could not reach the workspace API (${code ?? "unknown error"})`} after ${attempt + 1} attempt(s); check torq:apiUrl (TORQ_API_URL) and that the workspace is reachable`,
           { code: timeout ? "TIMEOUT" : "NETWORK", method, url: where, cause: networkCause(err) },
         );
       }
@@ -533,7 +533,11 @@ export function errorFromResponse(method: string, url: string, response: AxiosRe
   const asked = retryAfterSeconds === undefined ? "" : `; it asks to wait ${retryAfterSeconds} s`;
   if (status === 429) return new TorqRateLimitedError(`${method} ${url}: rate limited (429${asked})${said}`, init);
   if (status === 401) return new TorqAuthError(`${method} ${url}: the API token was refused (401)${said}`, init);
-  if (status === 403) return new TorqAuthError(`${method} ${url}: the API key's role may not do this (403; it needs the user.write scope)${said}`, init);
+  if (status === 403) {
+    // The workspace's own message says what is missing and what to do: then it is said once, as given.
+    const why = serverMessage || "the API key's role may not do this; give the API key a role with the user.write scope (Torq's Owner preset has it)";
+    return new TorqAuthError(`${method} ${url} was refused (403): ${why}`, init);
+  }
   if (status === 302) return new TorqAuthError(`${method} ${url}: the bearer token expired and renewing it did not help (302)${said}`, init);
   return new TorqApiError(`${method} ${url} failed (${status})${said}`, init);
 }

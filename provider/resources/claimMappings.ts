@@ -173,13 +173,14 @@ const PROVIDER_KEY = "__provider";
 export const claimMappingsProvider = {
   check: (olds: Props, news: Props) => oneLineErrors(() => operations.check(olds, news)),
   diff: (id: string, olds: Props, news: Props) => oneLineErrors(() => operations.diff(id, olds, news)),
-  create: async (news: Props) => {
-    try {
-      return { id: CLAIM_MAPPINGS_ID, outs: await operations.apply(news, "create") };
-    } catch (err) {
-      throw await createFailure(err, news);
-    }
-  },
+  create: (news: Props) =>
+    oneLineErrors(async () => {
+      try {
+        return { id: CLAIM_MAPPINGS_ID, outs: await operations.apply(news, "create") };
+      } catch (err) {
+        throw await createFailure(err, news);
+      }
+    }),
   update: (_id: string, _olds: Props, news: Props) => oneLineErrors(async () => ({ outs: await operations.apply(news, "update") })),
   read: (id: string, props: Props) => oneLineErrors(() => operations.read(id, props)),
   delete: (id: string, props: Props) => oneLineErrors(() => operations.delete(id, props)),

@@ -194,7 +194,9 @@ async function computePlanning(view: WorkspaceView, inputs: ClaimMappingsInputs,
     desired: positioned(desired),
     rows: planRows(view.live, plan.ops),
     calls: plannedCalls(view.live, plan, safety),
-    drift: driftSince(recorded, view.live),
+    // When the workspace already holds the declared list, how it got there (an interrupted run, say)
+    // changes nothing that up will do: no drift is reported, only the record is brought up to date.
+    drift: differs ? driftSince(recorded, view.live) : null,
     stateOnly,
     adoption,
     guard: { verdict: violations.length === 0 ? "passed" : allowLockout ? "overridden" : "refused", violations, everyStepSafe: plan.intermediatesSafe },

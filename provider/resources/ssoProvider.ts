@@ -4,17 +4,19 @@
  * declared provider with the live one, so a change made in the UI shows at preview; the client secret
  * is compared through a salted digest and never leaves the Pulumi secret it came in.
  */
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { LockoutRefusedError, oneLineErrors } from "../errors";
 import { certificateExpiry, deriveSamlSettings, fetchMetadata, parseCertificate, parseIdpMetadata, type IdpCertificate, type ParsedCertificate } from "../saml";
-import type { PutSsoProvider, SsoProviderRecord } from "../schemas/api";
+import type { SsoProviderRecord } from "../schemas/api";
 import { DEFAULT_OIDC_SCOPES, ssoProviderInputsSchema, type SsoProviderInputs } from "../schemas/ssoProvider";
 import { TorqUnsupportedError } from "../client/errors";
-import { report, warn } from "../diagnostics";
+import { report as report_, warn } from "../diagnostics";
 import { containsUnknown } from "../unknowns";
 import { workspace } from "../workspaceContext";
 import { secureUrlProblem } from "../urls";
 import { toCheckFailures, zodProblems, type CheckFailure, type FieldProblem } from "./checkFailures";
+import { settingsOf, toPayload } from "./ssoProviderFields";
+import { adoptionRefusal, describeSsoProviderPlan, identityChangeRefusal, planSsoProvider, type SecretChange, type SsoProviderPlanReport } from "./ssoProviderPlan";
 
 
 /** The singleton's id: a workspace has one SSO provider. */
@@ -22,18 +24,24 @@ export const SSO_PROVIDER_ID = "sso-provider";
 
 type Props = Record<string, unknown>;
 
-const DIGEST_PREFIX = "hmac-sha256";
+const DIGEST_PREFIX = "hmac-sha256-keyed";
 
-/** A salted digest of the client secret: lets diff see a rotation without keeping the value in outputs. */
-export function secretDigest(secret: string, salt: string = randomBytes(16).toString("base64url")): string {
-  return `${DIGEST_PREFIX}:${salt}:${createHmac("sha256", salt).update(secret).digest("hex")}`;
+/**
+ * A salted, keyed digest of the client secret: lets diff see a rotation without keeping the value in
+ * outputs. The engine's verbose log prints a dynamic provider's outputs in clear, so the digest is
+ * keyed (with a key derived from the API key's secret, which is never printed): a log alone does not
+ * let anyone test guesses of the client secret offline.
+ */
+export function secretDigest(secret: string, key: string, salt: string = randomBytes(16).toString("base64url")): string {
+  return `${DIGEST_PREFIX}:${salt}:${createHmac("sha256", key).update(salt).update("\0").update(secret).digest("hex")}`;
 }
 
-export function secretMatchesDigest(secret: string, digest: unknown): boolean {
+/** Whether a digest is of this secret under this key (constant-time). A digest of another format never matches. */
+export function secretMatchesDigest(secret: string, key: string, digest: unknown): boolean {
   if (typeof digest !== "string") return false;
   const [prefix, salt, hex] = digest.split(":");
   if (prefix !== DIGEST_PREFIX || !salt || !hex) return false;
-  const expected = Buffer.from(secretDigest(secret, salt));
+  const expected = Buffer.from(secretDigest(secret, key, salt));
   const actual = Buffer.from(digest);
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
@@ -89,6 +97,8 @@ export function pickSigningCertificate(certificates: readonly IdpCertificate[], 
 export interface CheckedProvider {
   inputs: SsoProviderInputs;
   certificate?: ParsedCertificate;
+  /** The fingerprints of the signing certificates the IdP's metadata at `metadataUrl` lists (fetched at check). */
+  metadataCertificates?: string[];
 }
 
 /**
@@ -108,6 +118,7 @@ export async function checkSsoProviderInputs(raw: Props, now: Date): Promise<{ c
     if (problem) failures.push({ path: field, message: problem });
   };
   let certificate: ParsedCertificate | undefined;
+  let metadataCertificates: string[] | undefined;
 
   if (inputs.protocol === "saml") {
     for (const field of ["issuerUrl", "clientId", "clientSecret", "scopes", "grantType", "sendLoginHint"] as const) {
@@ -119,6 +130,7 @@ export async function checkSsoProviderInputs(raw: Props, now: Date): Promise<{ c
       try {
         const xml = inputs.metadataXml ?? (await fetchMetadata(inputs.metadataUrl!));
         const settings = deriveSamlSettings(parseIdpMetadata(xml), inputs.metadataEntityId ? { entityId: inputs.metadataEntityId } : {});
+        if (inputs.metadataUrl !== undefined && inputs.metadataXml === undefined) metadataCertificates = settings.certificates.map((c) => c.fingerprintSha256);
         inputs.issuer ??= settings.issuer;
         inputs.signOnUrl ??= settings.signOnUrl;
         if (inputs.certificate === undefined) {
@@ -164,77 +176,54 @@ export async function checkSsoProviderInputs(raw: Props, now: Date): Promise<{ c
     if (!inputs.scopes.includes("openid")) failures.push({ path: "scopes", message: "must include \"openid\" (OpenID Connect needs it to return an ID token)" });
   }
   warnings.push(...identityProviderHints(inputs));
-  return { checked: { inputs, ...(certificate ? { certificate } : {}) }, failures, warnings };
-}
-
-function toPayload(inputs: SsoProviderInputs, includeSecret: boolean): PutSsoProvider {
-  const payload: PutSsoProvider = { protocol: inputs.protocol, identity_provider: inputs.identityProvider, enabled: inputs.enabled };
-  if (inputs.protocol === "saml") {
-    payload.sign_on_url = inputs.signOnUrl;
-    payload.issuer = inputs.issuer;
-    payload.certificate = inputs.certificate;
-  } else {
-    payload.issuer_url = inputs.issuerUrl;
-    payload.client_id = inputs.clientId;
-    payload.scopes = inputs.scopes;
-    payload.grant_type = inputs.grantType;
-    payload.send_login_hint = inputs.sendLoginHint;
-    if (includeSecret && inputs.clientSecret !== undefined) payload.client_secret = inputs.clientSecret;
-  }
-  return payload;
-}
-
-/** The fields that differ between the live provider and the declared one, by input name. */
-function liveDifferences(live: SsoProviderRecord, inputs: SsoProviderInputs): string[] {
-  const want = toPayload(inputs, false);
-  const diffs: string[] = [];
-  const names: Record<string, string> = {
-    protocol: "protocol",
-    identity_provider: "identityProvider",
-    enabled: "enabled",
-    sign_on_url: "signOnUrl",
-    issuer: "issuer",
-    issuer_url: "issuerUrl",
-    client_id: "clientId",
-    scopes: "scopes",
-    grant_type: "grantType",
-    send_login_hint: "sendLoginHint",
-  };
-  for (const [apiName, inputName] of Object.entries(names)) {
-    const a = (live as Record<string, unknown>)[apiName];
-    const b = (want as Record<string, unknown>)[apiName];
-    if (b !== undefined && JSON.stringify(a) !== JSON.stringify(b)) diffs.push(inputName);
-  }
-  if (want.certificate !== undefined) {
-    let same = false;
-    try {
-      same = live.certificate !== undefined && parseCertificate(live.certificate).fingerprintSha256 === parseCertificate(want.certificate).fingerprintSha256;
-    } catch {
-      same = false;
-    }
-    if (!same) diffs.push("certificate");
-  }
-  return diffs;
-}
-
-async function apply(inputs: SsoProviderInputs, previous: Props | undefined): Promise<Props> {
-  const client = workspace().client;
-  const live = previous ? await client.getSsoProvider() : undefined;
-  const needsSecret =
-    live === undefined ||
-    !live.client_secret_set ||
-    (inputs.clientSecret !== undefined && !secretMatchesDigest(inputs.clientSecret, previous?.["clientSecretDigest"])) ||
-    // Changed outside Pulumi: the digest still matches the declared secret, but the workspace's does not.
-    secretChangedOutside(previous, live);
-  const record = await client.putSsoProvider(toPayload(inputs, needsSecret));
-  const endpoints = await client.getSsoEndpoints();
-  return outputsOf(inputs, record, endpoints, needsSecret || previous === undefined ? undefined : previous["clientSecretDigest"]);
+  return { checked: { inputs, ...(certificate ? { certificate } : {}), ...(metadataCertificates ? { metadataCertificates } : {}) }, failures, warnings };
 }
 
 /** Whether the workspace's client secret was written since Pulumi last wrote or read it. */
 function secretChangedOutside(recorded: Props | undefined, live: SsoProviderRecord | undefined): boolean {
   const at = recorded?.["clientSecretUpdatedAt"];
   return typeof at === "string" && live !== undefined && live.client_secret_updated_at !== at;
+}
+
+/** What happens to the client secret, from the declared one, the stack's record and the live provider. */
+function secretChange(inputs: SsoProviderInputs, recorded: Props | undefined, live: SsoProviderRecord | undefined): SecretChange {
+  if (inputs.protocol !== "oidc" || inputs.clientSecret === undefined) return "none";
+  if (!live || !live.client_secret_set || recorded === undefined) return "set";
+  if (!secretMatchesDigest(inputs.clientSecret, digestKey(), recorded["clientSecretDigest"])) return "rotated";
+  return secretChangedOutside(recorded, live) ? "changed outside Pulumi" : "unchanged";
+}
+
+/** The key of the client secret's digest: derived from this stack's API key secret, which no log shows. */
+function digestKey(): string {
+  return createHash("sha256").update("pulumi-torq-sso/client-secret-digest\0").update(workspace().connection.clientSecret).digest("base64url");
+}
+
+/** The live provider and whether SSO-only login is on, read together. */
+async function readLive(): Promise<{ live: SsoProviderRecord | undefined; ssoOnly: boolean }> {
+  const client = workspace().client;
+  const [live, settings] = await Promise.all([client.getSsoProvider(), client.getSsoSettings()]);
+  return { live, ssoOnly: settings.sso_only };
+}
+
+/** The guard's refusals of a plan, as field problems (empty: it may be applied). */
+function refusals(report: SsoProviderPlanReport): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (report.adoption?.refused) problems.push({ path: "", message: adoptionRefusal(report) });
+  if (report.identityChange?.refused) problems.push({ path: "", message: identityChangeRefusal(report) });
+  return problems;
+}
+
+async function apply(inputs: SsoProviderInputs, recorded: Props | undefined): Promise<Props> {
+  const client = workspace().client;
+  const { live, ssoOnly } = await readLive();
+  const secret = secretChange(inputs, recorded, live);
+  // Applying re-judges against the workspace as it is now: it may have changed since the preview.
+  const problems = refusals(planSsoProvider(inputs, { operation: recorded ? "update" : "create", live, ssoOnly, secret }));
+  if (problems.length) throw new LockoutRefusedError(problems.map((p) => p.message).join("\n"));
+  const needsSecret = secret !== "unchanged" && secret !== "none";
+  const record = await client.putSsoProvider(toPayload(inputs, needsSecret), { allowLockout: inputs.allowLockout ?? false });
+  const endpoints = await client.getSsoEndpoints();
+  return outputsOf(inputs, record, endpoints, needsSecret ? undefined : recorded?.["clientSecretDigest"]);
 }
 
 function outputsOf(inputs: SsoProviderInputs, record: SsoProviderRecord, endpoints: { login_redirect_url: string; audience: string }, digest: unknown): Props {
@@ -245,7 +234,7 @@ function outputsOf(inputs: SsoProviderInputs, record: SsoProviderRecord, endpoin
     audience: endpoints.audience,
     clientSecretUpdatedAt: record.client_secret_updated_at,
   };
-  if (clientSecret !== undefined) outs["clientSecretDigest"] = typeof digest === "string" ? digest : secretDigest(clientSecret);
+  if (clientSecret !== undefined) outs["clientSecretDigest"] = typeof digest === "string" ? digest : secretDigest(clientSecret, digestKey());
   if (inputs.certificate) {
     const cert = parseCertificate(inputs.certificate);
     outs["certificateFingerprint"] = cert.fingerprintSha256;
@@ -255,38 +244,51 @@ function outputsOf(inputs: SsoProviderInputs, record: SsoProviderRecord, endpoin
 }
 
 /** Why the provider cannot be managed here, as one check failure, or undefined when it can. */
-async function workspaceProblem(inputs: SsoProviderInputs | undefined): Promise<FieldProblem | undefined> {
+async function workspaceProblem(): Promise<FieldProblem | undefined> {
   const client = workspace().client;
-  if (!(await client.supportsProviderRoutes())) {
-    try {
-      await client.getSsoProvider(); // throws the client's one sentence for a server without the routes
-    } catch (err) {
-      if (err instanceof TorqUnsupportedError) return { path: "", message: err.message };
-      throw err;
-    }
-  }
-  if (inputs?.enabled === false && (await client.getSsoProvider()) !== undefined && (await client.getSsoSettings()).sso_only) {
-    return {
-      path: "enabled",
-      message:
-        "refusing to disable the SSO provider while SSO-only login is enforced: that is a lockout (nobody could sign in). " +
-        "Set ssoOnly: false on the SsoEnforcement resource and apply that first, then disable the provider.",
-    };
+  if (await client.supportsProviderRoutes()) return undefined;
+  try {
+    await client.getSsoProvider(); // throws the client's one sentence for a server without the routes
+  } catch (err) {
+    if (err instanceof TorqUnsupportedError) return { path: "", message: err.message };
+    throw err;
   }
   return undefined;
 }
 
+const DISABLE_WHILE_SSO_ONLY: FieldProblem = {
+  path: "enabled",
+  message:
+    "refusing to disable the SSO provider while SSO-only login is enforced: that is a lockout (nobody could sign in). " +
+    "Set ssoOnly: false on the SsoEnforcement resource and apply that first, then disable the provider.",
+};
+
+/** The inputs a create or update is judged on: whether the stack already has the resource (check receives old inputs). */
+const isCreate = (olds: Props): boolean => !("protocol" in olds);
+
+/** Reports a plan's summary as the preview prints it, cautions as warnings. */
+function reportPlan(report: SsoProviderPlanReport): void {
+  const lines = describeSsoProviderPlan(report).filter((line) => !line.startsWith("CAUTION: "));
+  if (lines.length) report_(["SsoProvider plan:", ...lines.map((l) => `  ${l}`)].join("\n"));
+  for (const caution of report.cautions) warn(`SsoProvider: ${caution}`);
+}
+
 export const ssoProviderProvider = {
-  check(_olds: Props, news: Props): Promise<{ inputs: Props; failures: CheckFailure[] }> {
+  check(olds: Props, news: Props): Promise<{ inputs: Props; failures: CheckFailure[] }> {
     return oneLineErrors(async () => {
-      if (containsUnknown(news)) {
-        const problem = await workspaceProblem(undefined);
-        return { inputs: news, failures: toCheckFailures(problem ? [problem] : []) };
-      }
+      const unsupported = await workspaceProblem();
+      if (containsUnknown(news) || unsupported) return { inputs: news, failures: toCheckFailures(unsupported ? [unsupported] : []) };
       const { checked, failures, warnings } = await checkSsoProviderInputs(news, new Date());
       for (const w of warnings) warn(`SsoProvider ${w.path}: ${w.message}`);
-      const problem = await workspaceProblem(checked?.inputs);
-      if (problem) failures.unshift(problem);
+      if (checked) {
+        const { live, ssoOnly } = await readLive();
+        if (checked.inputs.enabled === false && live !== undefined && ssoOnly) failures.unshift(DISABLE_WHILE_SSO_ONLY);
+        const operation = isCreate(olds) ? "create" : "update";
+        const report = planSsoProvider(checked.inputs, { operation, live, ssoOnly, secret: "none", metadataCertificates: checked.metadataCertificates });
+        failures.push(...refusals(report));
+        // A create gets no diff call: its plan is shown here.
+        if (operation === "create" && failures.length === 0) reportPlan(report);
+      }
       return { inputs: checked ? { ...checked.inputs } : news, failures: toCheckFailures(failures) };
     });
   },
@@ -295,32 +297,15 @@ export const ssoProviderProvider = {
     return oneLineErrors(async () => {
       if (containsUnknown(news)) return { changes: true };
       const inputs = ssoProviderInputsSchema.parse(news);
-      const live = await workspace().client.getSsoProvider();
-      const lines: string[] = [];
-      if (!live) {
-        lines.push("drift: the workspace has no SSO provider any more; up creates it again");
-      } else {
-        const fields = liveDifferences(live, inputs);
-        if (fields.length) lines.push(`changes: ${fields.join(", ")}`);
-        if (secretChangedOutside(olds, live)) {
-          lines.push("drift: the client secret was changed outside Pulumi; up sets the declared one again");
-        }
-      }
-      if (inputs.clientSecret !== undefined && !secretMatchesDigest(inputs.clientSecret, olds["clientSecretDigest"])) {
-        lines.push("clientSecret: rotated (value hidden)");
-      }
-      if (lines.length) report(["SsoProvider plan:", ...lines.map((l) => `  ${l}`)].join("\n"));
-      return { changes: lines.length > 0 };
+      const { live, ssoOnly } = await readLive();
+      const report = planSsoProvider(inputs, { operation: "update", live, ssoOnly, secret: secretChange(inputs, olds, live) });
+      reportPlan(report);
+      return { changes: report.changes };
     });
   },
 
   create(news: Props): Promise<{ id: string; outs: Props }> {
-    return oneLineErrors(async () => {
-      const inputs = ssoProviderInputsSchema.parse(news);
-      const existing = await workspace().client.getSsoProvider();
-      if (existing) report("SsoProvider: the workspace already has an SSO provider; adopting it and setting the declared values");
-      return { id: SSO_PROVIDER_ID, outs: await apply(inputs, undefined) };
-    });
+    return oneLineErrors(async () => ({ id: SSO_PROVIDER_ID, outs: await apply(ssoProviderInputsSchema.parse(news), undefined) }));
   },
 
   update(_id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
@@ -333,27 +318,16 @@ export const ssoProviderProvider = {
       const live = await client.getSsoProvider();
       if (!live) return { id: "", props: {} };
       const endpoints = await client.getSsoEndpoints();
-      const fromLive: Props = {
-        protocol: live.protocol,
-        identityProvider: live.identity_provider,
-        enabled: live.enabled,
-      };
-      const set = (key: string, value: unknown) => {
-        if (value !== undefined) fromLive[key] = value;
-      };
-      set("signOnUrl", live.sign_on_url);
-      set("issuer", live.issuer);
-      set("certificate", live.certificate === undefined ? undefined : safePem(live.certificate));
-      set("issuerUrl", live.issuer_url);
-      set("clientId", live.client_id);
-      set("scopes", live.scopes);
-      set("grantType", live.grant_type);
-      set("sendLoginHint", live.send_login_hint);
-      for (const key of ["metadataXml", "metadataUrl", "metadataEntityId"]) set(key, props[key]);
+      const fromLive: Props = { ...settingsOf(live) };
+      if (typeof fromLive["certificate"] === "string") fromLive["certificate"] = safePem(fromLive["certificate"]);
+      for (const key of ["metadataXml", "metadataUrl", "metadataEntityId", "overwriteExisting", "allowLockout"]) {
+        if (props[key] !== undefined) fromLive[key] = props[key];
+      }
       // A secret written outside Pulumi no longer matches the recorded digest's secret: drop the
       // digest, so the next preview shows the declared secret as a change and up writes it again.
       const digest = live.client_secret_set && !secretChangedOutside(props, live) ? props["clientSecretDigest"] : undefined;
       const outs = outputsOf(ssoProviderInputsSchema.parse(fromLive), live, endpoints, undefined);
+      delete outs["clientSecretDigest"];
       if (digest !== undefined) outs["clientSecretDigest"] = digest;
       return { id, props: outs };
     });

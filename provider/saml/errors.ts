@@ -40,6 +40,8 @@ export type MetadataErrorCode =
   | "METADATA_TOO_LARGE"
   /** Does not start with markup at all. */
   | "METADATA_NOT_XML"
+  /** An HTML page (a sign-in or portal page served where metadata was expected). */
+  | "METADATA_HTML"
   /** Declares a DOCTYPE or an ENTITY (entity expansion, external entities). */
   | "METADATA_DTD_REFUSED"
   /** More numeric character references than `MAX_CHARACTER_REFERENCES`. */

@@ -66,7 +66,7 @@ const parser = new XMLParser({
 /**
  * Reads `xml` into its root element.
  *
- * @throws MetadataError `METADATA_EMPTY`, `METADATA_TOO_LARGE`, `METADATA_NOT_XML`,
+ * @throws MetadataError `METADATA_EMPTY`, `METADATA_TOO_LARGE`, `METADATA_NOT_XML`, `METADATA_HTML`,
  *   `METADATA_DTD_REFUSED`, `METADATA_TOO_MANY_CHARACTER_REFERENCES`, `METADATA_TOO_DEEP` or
  *   `METADATA_NOT_WELL_FORMED`.
  */
@@ -82,6 +82,14 @@ export function readSafeXml(xml: string): XmlElement {
   const start = text.search(/\S/);
   if (start === -1) throw new MetadataError("METADATA_EMPTY", "the metadata is empty");
   if (text[start] !== "<") throw new MetadataError("METADATA_NOT_XML", "the metadata is not XML (it does not start with '<')");
+  // A metadata URL that answers a sign-in or error page is the usual mistake: name it before the
+  // DTD screen would refuse its `<!DOCTYPE html>`.
+  if (/^(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<(?:!doctype\s+html\b|html\b)/i.test(text.slice(start))) {
+    throw new MetadataError(
+      "METADATA_HTML",
+      "this is an HTML page, not SAML metadata: use the IdP's federation metadata (XML whose root is an EntityDescriptor), not a sign-in or portal page",
+    );
+  }
 
   screenDocument(text);
 

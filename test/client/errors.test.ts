@@ -91,7 +91,10 @@ describe("client: typed errors", () => {
       const err = await expectRejection(viewer.listClaimMappings(), TorqAuthError);
       expect({ code: err.code, status: err.status, grpcCode: err.grpcCode }).to.deep.equal({ code: "PERMISSION_DENIED", status: 403, grpcCode: 7 });
       expect(err.message).to.include("user.write");
-      expect(err.message).to.match(new RegExp(`^GET ${ws.url}${routes.claimMappings}\\?page_size=100: the API key's role may not do this \\(403; it needs the user.write scope\\)`));
+      expect(err.message).to.equal(
+        `GET ${ws.url}${routes.claimMappings}?page_size=100 was refused (403): the API key's role lacks the user.write scope; use a key of a role that has it (e.g. Owner)`,
+      );
+      expect(err.message.match(/user\.write/g), "said once").to.have.length(1);
       expect(await ws.requestLines()).to.deep.equal([`POST ${routes.token} 200`, `GET ${routes.claimMappings} 403`]);
     });
   });

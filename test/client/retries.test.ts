@@ -158,7 +158,7 @@ describe("client: retries", () => {
       const err = await expectRejection(client.listRoles(), TorqNetworkError);
       expect(err.code).to.equal("NETWORK");
       expect(err.status).to.equal(undefined);
-      expect(err.message).to.match(/^GET http:\/\/127\.0\.0\.1:\d+\/public\/v1alpha\/roles\?page_size=100: could not reach the workspace API \(ECONNRESET\) after 5 attempt\(s\)$/);
+      expect(err.message).to.match(/^GET http:\/\/127\.0\.0\.1:\d+\/public\/v1alpha\/roles\?page_size=100: could not reach the workspace API \(ECONNRESET\) after 5 attempt\(s\); check torq:apiUrl \(TORQ_API_URL\) and that the workspace is reachable$/);
       expect(await statusesOf(ws, "GET", routes.roles)).to.deep.equal([0, 0, 0, 0, 0]);
       expect(recorder.waits).to.have.length(4);
     });
@@ -181,7 +181,7 @@ describe("client: retries", () => {
       await ws.addFault({ method: "GET", path: routes.roles, delay_ms: 300, times: 10 });
       const err = await expectRejection(client.listRoles(), TorqNetworkError);
       expect(err.code).to.equal("TIMEOUT");
-      expect(err.message).to.equal(`GET ${ws.url}${routes.roles}?page_size=100: timed out after 5 attempt(s)`);
+      expect(err.message).to.equal(`GET ${ws.url}${routes.roles}?page_size=100: timed out after 5 attempt(s); check torq:apiUrl (TORQ_API_URL) and that the workspace is reachable`);
       expect(recorder.waits).to.have.length(4);
       // The workspace logs a delayed request once it has served it.
       await new Promise((resolve) => setTimeout(resolve, 400));

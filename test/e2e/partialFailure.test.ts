@@ -236,7 +236,7 @@ describe("ClaimMappings when the workspace API fails in the middle of an update"
       const result = await up;
 
       expect(result.code, result.output).to.equal(0);
-      expect(result.output).to.match(/the workspace's rules changed while they were being applied \(added 6\. groups = intruders → Viewer\); planning again/);
+      expect(result.output).to.match(/ClaimMappings: the workspace changed while applying \(\+ 6\. groups = intruders → Viewer\); planning again/);
       expect(asText(await liveRules(client))).to.deep.equal(asText(LISTS.afterOneConflict));
       expect((await requestLog(workspace)).some((r) => r.method === "PATCH" && r.status === 412), "a write met a stale If-Match").to.equal(true);
       await project.ok(["preview", "--expect-no-changes"]);
@@ -262,7 +262,7 @@ describe("ClaimMappings when the workspace API fails in the middle of an update"
 
       expect(failed.code, failed.output).to.not.equal(0);
       const message = resourceError(failed);
-      expect(message).to.match(/^the workspace's claim mappings changed while they were being applied, twice \(the second time: added \d+\. groups = intruders-2 → Viewer\)/);
+      expect(message).to.match(/^the workspace changed while applying, twice \(the second time: \+ \d+\. groups = intruders-2 → Viewer\)/);
       expect(message).to.include("Run `pulumi up` again");
       expectNoStackTrace(failed.output);
       expect(await recordedList(project)).to.deep.equal(recordedBefore);

@@ -141,6 +141,11 @@ describe("SsoEnforcement through the real Pulumi engine", function () {
 
     it("refuses to delete the provider while SSO-only login is enforced, and the workspace keeps it", async () => {
       project.writeProgram(program({ provider: "absent", ssoOnly: true }));
+      const protectedPreview = await project.run(["preview"]);
+      expect(protectedPreview.code, "protected by default, so refused at preview").to.not.equal(0);
+      expect(protectedPreview.output).to.include("cannot be deleted");
+      // Released explicitly, the delete reaches the provider, whose guard refuses it.
+      await project.ok(["state", "unprotect", "--all", "--yes"]);
       const result = await project.run(["up", "--yes"]);
       expect(result.code).to.not.equal(0);
       expectNoStackTrace(result);
@@ -155,7 +160,6 @@ describe("SsoEnforcement through the real Pulumi engine", function () {
       expect(await ssoOnly(client)).to.equal(false);
       expect(await client.getSsoProvider()).to.equal(undefined);
       await project.ok(["preview", "--expect-no-changes"]);
-      // Protected by default: destroying is the explicit choice `pulumi state unprotect` makes.
       await project.ok(["state", "unprotect", "--all", "--yes"]);
       await project.ok(["destroy", "--yes", "--skip-preview"]);
       expect((await client.listClaimMappings()).items).to.deep.equal([]);
@@ -184,7 +188,7 @@ describe("SsoEnforcement through the real Pulumi engine", function () {
       expect(result.output).to.include(DEFERRED);
       expect(checkFailureReasons(result)).to.deep.equal([
         "refusing ssoOnly: true: that would be a lockout, because the workspace's SSO provider is disabled. " +
-          'Declare an enabled torq.SsoProvider and a torq.ClaimMappings rule { claimName: "email", claimValue: <an owner\'s address>, role: "Owner" }, ' +
+          'Declare an enabled torq.SsoProvider and a torq.ClaimMappings rule { claimName: "email", claimValue: <an owner\'s address>, role: "Owner" } above every rule on another claim, ' +
           "apply them and test a login, then enforce SSO-only login (pass them as ssoProvider / claimMappings so the order is right).",
       ]);
       expect((await client.getSsoProvider())?.enabled).to.equal(false);

@@ -188,19 +188,25 @@ describe("pickSigningCertificate", () => {
 });
 
 describe("client secret digest", () => {
-  it("is hmac-sha256 over the secret with a random salt, and never contains the secret", () => {
-    const digest = secretDigest("s3cret-value");
-    expect(digest).to.match(/^hmac-sha256:[A-Za-z0-9_-]{22}:[0-9a-f]{64}$/);
+  const KEY = "the-key";
+
+  it("is a keyed hmac-sha256 over a random salt and the secret, and never contains the secret", () => {
+    const digest = secretDigest("s3cret-value", KEY);
+    expect(digest).to.match(/^hmac-sha256-keyed:[A-Za-z0-9_-]{22}:[0-9a-f]{64}$/);
     expect(digest).to.not.include("s3cret-value");
-    expect(secretDigest("s3cret-value")).to.not.equal(digest);
+    expect(secretDigest("s3cret-value", KEY)).to.not.equal(digest);
   });
 
-  it("is deterministic for a given salt (known answer: openssl dgst -sha256 -hmac salt)", () => {
-    expect(secretDigest("s3cret-value", "salt")).to.equal("hmac-sha256:salt:536f1723facae1aac4782948add3d377e383a21ab149b7534bbbe3c52b19b019");
+  it("is deterministic for a given key and salt (known answer: printf 'salt\\0s3cret-value' | openssl dgst -sha256 -hmac the-key)", () => {
+    expect(secretDigest("s3cret-value", KEY, "salt")).to.equal("hmac-sha256-keyed:salt:19d5fe24ed50ef31911cab266aef6a984ae6859889d1e00c7271979f6e315c4d");
+  });
+
+  it("cannot be checked without the key: the same secret under another key does not match", () => {
+    expect(secretMatchesDigest("s3cret-value", "another-key", secretDigest("s3cret-value", KEY))).to.equal(false);
   });
 
   it("matches the secret it was made from, and nothing else", () => {
-    const digest = secretDigest("s3cret-value");
+    const digest = secretDigest("s3cret-value", KEY);
     const [prefix, salt, hex] = digest.split(":") as [string, string, string];
     const table: [string, string, unknown, boolean][] = [
       ["the same secret", "s3cret-value", digest, true],
@@ -208,14 +214,14 @@ describe("client secret digest", () => {
       ["an empty secret", "", digest, false],
       ["no digest", "s3cret-value", undefined, false],
       ["a digest that is not a string", "s3cret-value", 42, false],
-      ["another prefix", "s3cret-value", `sha256:${salt}:${hex}`, false],
+      ["the unkeyed format of earlier versions", "s3cret-value", `hmac-sha256:${salt}:${hex}`, false],
       ["a missing salt", "s3cret-value", `${prefix}::${hex}`, false],
       ["a missing hash", "s3cret-value", `${prefix}:${salt}`, false],
       ["a tampered hash", "s3cret-value", `${prefix}:${salt}:${hex.replace(/^./, (c) => (c === "0" ? "1" : "0"))}`, false],
       ["a truncated hash", "s3cret-value", `${prefix}:${salt}:${hex.slice(0, 63)}`, false],
     ];
     for (const [name, secret, candidate, expected] of table) {
-      expect(secretMatchesDigest(secret, candidate), name).to.equal(expected);
+      expect(secretMatchesDigest(secret, KEY, candidate), name).to.equal(expected);
     }
   });
 });

@@ -21,6 +21,8 @@ function metadata(entityId: string, extra = ""): string {
 
 const DTD_REFUSED =
   "the metadata declares a DOCTYPE; DTDs are refused (entity expansion and external entities), and SAML metadata never needs one";
+const HTML_PAGE =
+  "this is an HTML page, not SAML metadata: use the IdP's federation metadata (XML whose root is an EntityDescriptor), not a sign-in or portal page";
 
 function billionLaughs(): string {
   const levels = ['<!ENTITY lol0 "lol">'];
@@ -64,6 +66,18 @@ const cases: [string, () => string, MetadataErrorCode, string][] = [
     () => `\uFEFF  <!-- innocent --><?xml-stylesheet href="x"?>\n<!doctype x [<!ENTITY x "y">]>${metadata("&x;")}`,
     "METADATA_DTD_REFUSED",
     DTD_REFUSED,
+  ],
+  [
+    "an HTML sign-in page served where metadata was expected",
+    () => `<!DOCTYPE html>\n<html lang="en"><head><title>Sign in</title></head><body><form></form></body></html>`,
+    "METADATA_HTML",
+    HTML_PAGE,
+  ],
+  [
+    "an XHTML page with an XML declaration and a comment first",
+    () => `<?xml version="1.0"?>\n<!-- portal --><html xmlns="http://www.w3.org/1999/xhtml"><body/></html>`,
+    "METADATA_HTML",
+    HTML_PAGE,
   ],
   [
     "an ENTITY declaration outside any DOCTYPE",

@@ -437,8 +437,8 @@ describe("parseIdpMetadata on hand-written documents", () => {
       [
         "an HTML page (e.g. a login page instead of the metadata)",
         "<html><body><p>Sign in</p></body></html>",
-        "METADATA_NOT_SAML",
-        "the document is not SAML 2.0 metadata: its root element is html, not EntityDescriptor or EntitiesDescriptor",
+        "METADATA_HTML",
+        "this is an HTML page, not SAML metadata: use the IdP's federation metadata (XML whose root is an EntityDescriptor), not a sign-in or portal page",
       ],
       [
         "an EntityDescriptor in no namespace",
