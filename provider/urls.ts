@@ -19,6 +19,8 @@ export function secureUrlProblem(value: string): string | undefined {
   } catch {
     return "is not a URL";
   }
+  // Credentials in a URL end up in logs and error messages; they have their own settings.
+  if (url.username || url.password) return "must not contain a user name or password (user:password@host); give credentials in their own settings";
   if (url.protocol === "https:") return undefined;
   if (url.protocol === "http:" && isLoopbackHost(url.hostname)) return undefined;
   if (url.protocol === "http:") return "must be an https URL (http is allowed only for loopback hosts)";

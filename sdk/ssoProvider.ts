@@ -10,6 +10,7 @@ import type { ClaimMappings } from "./claimMappings";
 import type { ResourceArgs } from "./inputs";
 import { protectedByDefault } from "./protection";
 import { providerShim } from "./shim";
+import { sealSecret } from "../provider/sealedSecret";
 
 /**
  * The arguments of `SsoProvider`, as declared in provider/schemas/ssoProvider.ts: `protocol`
@@ -62,7 +63,7 @@ export class SsoProvider extends pulumi.dynamic.Resource {
       metadataEntityId: args.metadataEntityId,
       issuerUrl: args.issuerUrl,
       clientId: args.clientId,
-      clientSecret: args.clientSecret === undefined ? undefined : pulumi.secret(args.clientSecret),
+      clientSecret: args.clientSecret === undefined ? undefined : pulumi.secret(pulumi.output(args.clientSecret).apply(sealForProvider)),
       scopes: args.scopes,
       grantType: args.grantType,
       sendLoginHint: args.sendLoginHint,
@@ -82,6 +83,17 @@ export class SsoProvider extends pulumi.dynamic.Resource {
       "SsoProvider",
     );
   }
+}
+
+/**
+ * The client secret as it travels to the provider: sealed under the stack's API key secret, so that
+ * Pulumi's debug logs, which print what the engine echoes back, never show it (provider/sealedSecret.ts).
+ * Without an API key secret in this program's config or environment it travels as it is (still a secret).
+ */
+function sealForProvider(secret: string | undefined): string | undefined {
+  if (secret === undefined) return undefined;
+  const apiKeySecret = pulumi.runtime.getConfig("torq:clientSecret") ?? process.env["TORQ_CLIENT_SECRET"];
+  return apiKeySecret ? sealSecret(secret, apiKeySecret) : secret;
 }
 
 /** The outputs the provider computes (never inputs), so they are unknown in a preview while the provider changes. */

@@ -99,6 +99,8 @@ interface RequestOptions<S extends z.ZodType> {
 interface Token {
   value: string;
   expiresAt: number;
+  /** When to fetch the next one: before `expiresAt` by the renewal margin. */
+  renewAt: number;
 }
 
 const emptySchema = z.unknown();
@@ -108,6 +110,7 @@ export class TorqClient {
   private readonly policy: RetryPolicy;
   private readonly limiter: SlidingWindowRateLimiter;
   private readonly sleep: (ms: number) => Promise<void>;
+  /** The most a token is renewed before its end; a short-lived token is renewed a tenth of its lifetime early. */
   private readonly renewalMarginMs: number;
   private token: Token | undefined;
   private tokenInFlight: Promise<Token> | undefined;
@@ -329,7 +332,7 @@ export class TorqClient {
    */
   private async bearerToken(refused?: string): Promise<string> {
     const current = this.token;
-    if (current && current.value !== refused && current.expiresAt - this.renewalMarginMs > Date.now()) return current.value;
+    if (current && current.value !== refused && current.renewAt > Date.now()) return current.value;
     if (current && current.value === refused) this.token = undefined;
     this.tokenInFlight ??= this.fetchToken()
       .then((token) => {
@@ -358,7 +361,11 @@ export class TorqClient {
     }
     if (response.status !== 200) throw errorFromResponse("POST", url, response);
     const token = parseBody(tokenResponseSchema, "POST", url, response);
-    return { value: token.access_token, expiresAt: Date.now() + token.expires_in * 1000 };
+    const lifetimeMs = token.expires_in * 1000;
+    // A fixed margin would renew a token that lives less than it before every request.
+    const margin = Math.min(this.renewalMarginMs, lifetimeMs / 10);
+    const now = Date.now();
+    return { value: token.access_token, expiresAt: now + lifetimeMs, renewAt: now + lifetimeMs - margin };
   }
 
   private async request<S extends z.ZodType>(method: string, path: string, options: RequestOptions<S>): Promise<ApiResponse<z.output<S>>> {

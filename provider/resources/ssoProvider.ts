@@ -11,6 +11,7 @@ import type { SsoProviderRecord } from "../schemas/api";
 import { DEFAULT_OIDC_SCOPES, ssoProviderInputsSchema, type SsoProviderInputs } from "../schemas/ssoProvider";
 import { TorqUnsupportedError } from "../client/errors";
 import { report as report_, warn } from "../diagnostics";
+import { unsealSecret } from "../sealedSecret";
 import { containsUnknown } from "../unknowns";
 import { workspace } from "../workspaceContext";
 import { secureUrlProblem } from "../urls";
@@ -193,6 +194,12 @@ function secretChange(inputs: SsoProviderInputs, recorded: Props | undefined, li
   return secretChangedOutside(recorded, live) ? "changed outside Pulumi" : "unchanged";
 }
 
+/** The declared inputs with the client secret as itself: the SDK seals it for the journey (see sealedSecret.ts). */
+function withPlainSecret(inputs: SsoProviderInputs): SsoProviderInputs {
+  if (inputs.clientSecret === undefined) return inputs;
+  return { ...inputs, clientSecret: unsealSecret(inputs.clientSecret, workspace().connection.clientSecret) };
+}
+
 /** The key of the client secret's digest: derived from this stack's API key secret, which no log shows. */
 function digestKey(): string {
   return createHash("sha256").update("pulumi-torq-sso/client-secret-digest\0").update(workspace().connection.clientSecret).digest("base64url");
@@ -213,7 +220,8 @@ function refusals(report: SsoProviderPlanReport): FieldProblem[] {
   return problems;
 }
 
-async function apply(inputs: SsoProviderInputs, recorded: Props | undefined): Promise<Props> {
+async function apply(declared: SsoProviderInputs, recorded: Props | undefined): Promise<Props> {
+  const inputs = withPlainSecret(declared);
   const client = workspace().client;
   const { live, ssoOnly } = await readLive();
   const secret = secretChange(inputs, recorded, live);
@@ -223,7 +231,7 @@ async function apply(inputs: SsoProviderInputs, recorded: Props | undefined): Pr
   const needsSecret = secret !== "unchanged" && secret !== "none";
   const record = await client.putSsoProvider(toPayload(inputs, needsSecret), { allowLockout: inputs.allowLockout ?? false });
   const endpoints = await client.getSsoEndpoints();
-  return outputsOf(inputs, record, endpoints, needsSecret ? undefined : recorded?.["clientSecretDigest"]);
+  return outputsOf(declared, record, endpoints, needsSecret ? undefined : recorded?.["clientSecretDigest"]);
 }
 
 function outputsOf(inputs: SsoProviderInputs, record: SsoProviderRecord, endpoints: { login_redirect_url: string; audience: string }, digest: unknown): Props {
@@ -234,7 +242,9 @@ function outputsOf(inputs: SsoProviderInputs, record: SsoProviderRecord, endpoin
     audience: endpoints.audience,
     clientSecretUpdatedAt: record.client_secret_updated_at,
   };
-  if (clientSecret !== undefined) outs["clientSecretDigest"] = typeof digest === "string" ? digest : secretDigest(clientSecret, digestKey());
+  if (clientSecret !== undefined) {
+    outs["clientSecretDigest"] = typeof digest === "string" ? digest : secretDigest(unsealSecret(clientSecret, workspace().connection.clientSecret), digestKey());
+  }
   if (inputs.certificate) {
     const cert = parseCertificate(inputs.certificate);
     outs["certificateFingerprint"] = cert.fingerprintSha256;
@@ -298,7 +308,7 @@ export const ssoProviderProvider = {
       if (containsUnknown(news)) return { changes: true };
       const inputs = ssoProviderInputsSchema.parse(news);
       const { live, ssoOnly } = await readLive();
-      const report = planSsoProvider(inputs, { operation: "update", live, ssoOnly, secret: secretChange(inputs, olds, live) });
+      const report = planSsoProvider(inputs, { operation: "update", live, ssoOnly, secret: secretChange(withPlainSecret(inputs), olds, live) });
       reportPlan(report);
       return { changes: report.changes };
     });

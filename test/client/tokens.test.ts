@@ -30,6 +30,15 @@ describe("client: bearer tokens", () => {
     expect(await ws.requestLines()).to.deep.equal([TOKEN_OK, ROLES_OK, TOKEN_OK, ROLES_OK]);
   });
 
+  it("renews a short-lived token a tenth of its lifetime early, not once per request (the margin is proportional)", async () => {
+    ws = await LocalWorkspace.start({ tokenTtlSeconds: 20 });
+    const client = ws.client();
+    for (let i = 0; i < 30; i++) await client.listRoles();
+    const lines = await ws.requestLines();
+    expect(lines.filter((line) => line === TOKEN_OK), "one token for 30 calls within its 20 s").to.have.length(1);
+    expect(lines).to.have.length(31);
+  });
+
   describe("when the workspace answers 302 for a token the client still thinks valid", () => {
     // The client renews on its own clock, so a lapsed token is only ever sent when the clocks
     // disagree: the proxy overstates `expires_in` (3600 s for a token the workspace ends after 1 s),

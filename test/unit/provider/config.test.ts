@@ -38,6 +38,11 @@ describe("provider configuration (stack config, then environment)", () => {
     ["an unknown region", { ...KEY, "torq:region": "apac" }, 'torq:region (TORQ_REGION) must be "us" or "eu", not "apac"'],
     ["plain http to a remote host", { ...KEY, "torq:apiUrl": "http://api.example.com" }, "torq:apiUrl (TORQ_API_URL) must be an https URL (http is allowed only for loopback hosts)"],
     ["a URL that is not one", { ...KEY, "torq:authUrl": "not a url" }, "torq:authUrl (TORQ_AUTH_URL) is not a URL"],
+    [
+      "credentials inside the API URL",
+      { ...KEY, "torq:apiUrl": "https://admin:secret-canary-123@api.example.com" },
+      "torq:apiUrl (TORQ_API_URL) must not contain a user name or password (user:password@host); give credentials in their own settings",
+    ],
   ];
   for (const [what, values, message] of refusals) {
     it(`refuses ${what} with one line naming the setting, never the secret`, () => {
