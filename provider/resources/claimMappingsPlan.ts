@@ -7,7 +7,7 @@
  */
 import { checkLockout, declaredOwnersOf, formatLockoutRefusal, type LockoutViolation } from "../lockout/guard";
 import { compileClaimRules } from "../lockout/evaluate";
-import { applyPlanToList, describeCall, describeRows, listChanges, minimumCalls, planClaimMappingChanges, planRows, type ClaimMappingPlan, type PositionedRule, type RuleChange } from "../plan";
+import { applyPlanToList, describeCall, describeRows, listChanges, minimumCalls, planClaimMappingChanges, planRows, TEMP_ID_PREFIX, type ClaimMappingPlan, type PositionedRule, type RuleChange } from "../plan";
 import { describeOwner, findOwnerEmailRules, ownerClaims, ownersCanSignIn, worstCaseRole, type OwnerSafetyContext } from "../rules/ownerSafety";
 import { bareRule, describeClaimRule, ruleKey, sameRuleList, type ClaimRule, type LiveRule } from "../rules/rule";
 import { OWNER_ROLE, type ClaimMappingsInputs } from "../schemas/claimMappings";
@@ -20,6 +20,8 @@ export interface PlannedCall {
   method: "POST" | "PATCH" | "DELETE";
   /** `POST email = a@x.io → Owner`, `PATCH groups = sre (role Operator, rank 2)`, `DELETE groups = old`. */
   description: string;
+  /** The workspace id of the rule a PATCH or DELETE names; null for a POST, or a PATCH of a rule this plan creates. */
+  ruleId: string | null;
   /** Whether the workspace owners can sign in with the list as it is after this call (guard rules 1 and 2). */
   ownersCanSignInAfter: boolean;
 }
@@ -96,6 +98,7 @@ function plannedCalls(live: readonly LiveRule[], plan: ClaimMappingPlan, safety:
       step: i + 1,
       method: op.kind === "create" ? "POST" : op.kind === "update" ? "PATCH" : "DELETE",
       description: describeCall(op, before),
+      ruleId: op.kind === "create" || op.id.startsWith(TEMP_ID_PREFIX) ? null : op.id,
       ownersCanSignInAfter: ownersCanSignIn(after, safety),
     });
     before = after;

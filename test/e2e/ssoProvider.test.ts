@@ -124,7 +124,8 @@ describe("SsoProvider through the real Pulumi engine", function () {
       await changeInWorkspace(client, { enabled: false, client_id: "changed-in-the-ui" });
       const preview = await project.run(["preview", "--expect-no-changes"]);
       expect(preview.code).to.not.equal(0);
-      expect(preview.output).to.include("changes: enabled, clientId");
+      expect(preview.output).to.include("~ enabled: false → true");
+      expect(preview.output).to.include("~ clientId: changed-in-the-ui → 0oa1b2c3d4EXAMPLE5d7");
       await project.ok(["up", "--yes", "--skip-preview"]);
       const live = await liveProvider(client);
       expect([live.enabled, live.client_id]).to.deep.equal([true, "0oa1b2c3d4EXAMPLE5d7"]);
@@ -208,7 +209,8 @@ describe("SsoProvider through the real Pulumi engine", function () {
       await project.ok(["config", "set", "certificate", bareBase64(ROTATION_A)]);
       const preview = await project.run(["preview", "--expect-no-changes"]);
       expect(preview.code).to.not.equal(0);
-      expect(preview.output).to.include("changes: certificate");
+      expect(preview.output).to.include(`~ certificate: ${ENTRA_LONGEST.fingerprint}`);
+      expect(preview.output).to.include(`certificate: ${rotated.fingerprintSha256}, ${rotated.subject}, valid until ${rotated.notAfter}`);
       await project.ok(["up", "--yes", "--skip-preview"]);
       expect(fingerprintOf((await liveProvider(client)).certificate)).to.equal(rotated.fingerprintSha256);
       expect(await stackOutputs(project)).to.include({ certificateFingerprint: rotated.fingerprintSha256, certificateNotAfter: rotated.notAfter });
@@ -219,7 +221,8 @@ describe("SsoProvider through the real Pulumi engine", function () {
       await changeInWorkspace(client, { certificate: ROTATION_B });
       const preview = await project.run(["preview", "--expect-no-changes"]);
       expect(preview.code).to.not.equal(0);
-      expect(preview.output).to.include("changes: certificate");
+      expect(preview.output).to.include(`~ certificate: ${fingerprintOf(ROTATION_B)}`);
+      expect(preview.output).to.include(`→ ${fingerprintOf(ROTATION_A)}`);
       await project.ok(["up", "--yes", "--skip-preview"]);
       expect(fingerprintOf((await liveProvider(client)).certificate)).to.equal(fingerprintOf(ROTATION_A));
     });
