@@ -8,32 +8,43 @@ import { resolveConnection, type ConfigSource, type TorqConnection } from "./con
 import { readWorkspace, type WorkspaceView } from "./resources/workspaceView";
 
 /**
- * How long a read made by `check` may serve the `diff` the engine calls right after it, in the same
- * process and the same preview. Applying always reads afresh.
+ * How long a read may serve the next step of the same operation in this process: the `diff` the
+ * engine calls right after `check`, and the apply right after that when the workspace offers ETags
+ * (its writes then carry `If-Match`, so a list that changed since is caught by the first write).
  */
-const PREVIEW_READ_REUSE_MS = 5_000;
+const RECENT_READ_MS = 5_000;
 
 /** One workspace, as this process talks to it. */
 export class WorkspaceContext {
   readonly client: TorqClient;
-  private previewRead: { view: WorkspaceView; at: number } | undefined;
+  private recent: { view: WorkspaceView; at: number } | undefined;
 
   constructor(readonly connection: TorqConnection) {
     this.client = new TorqClient(connection);
   }
 
-  /** Reads roles and rules afresh, and keeps the read for the `diff` that follows this `check`. */
+  /** Reads roles and rules afresh, and keeps the read for the next step of this operation. */
   async readForCheck(): Promise<WorkspaceView> {
     const view = await readWorkspace(this.client);
-    this.previewRead = { view, at: Date.now() };
+    this.recent = { view, at: Date.now() };
     return view;
   }
 
-  /** The read `check` just made, when fresh (taken once), else a new read. */
+  /** The read `check` just made, when recent, else a new one. */
   async readForDiff(): Promise<WorkspaceView> {
-    const read = this.previewRead;
-    this.previewRead = undefined;
-    if (read && Date.now() - read.at <= PREVIEW_READ_REUSE_MS) return read.view;
+    const recent = this.recent;
+    if (recent && Date.now() - recent.at <= RECENT_READ_MS) return recent.view;
+    return this.readForCheck();
+  }
+
+  /**
+   * The list to start applying from: the recent read when the workspace offers ETags (every write is
+   * then conditional on it), otherwise a new one. Any read kept is forgotten: applying writes.
+   */
+  async readForApply(): Promise<WorkspaceView> {
+    const recent = this.recent;
+    this.recent = undefined;
+    if (recent && recent.view.etag !== undefined && Date.now() - recent.at <= RECENT_READ_MS) return recent.view;
     return readWorkspace(this.client);
   }
 }

@@ -58,8 +58,8 @@ export type ApplyKind = "create" | "update";
  * anything) what a preview refuses: the guard's verdict unless `allowLockout`, a create over other
  * rules unless `overwriteExisting`, roles the workspace does not have.
  */
-export async function applyClaimMappings(client: TorqClient, inputs: ClaimMappingsInputs, kind: ApplyKind): Promise<LiveRule[]> {
-  let view = await readWorkspace(client);
+export async function applyClaimMappings(client: TorqClient, inputs: ClaimMappingsInputs, kind: ApplyKind, start?: WorkspaceView): Promise<LiveRule[]> {
+  let view = start ?? (await readWorkspace(client));
   // A create adopts whatever the first read saw; a re-plan after a conflict is still that create.
   const recorded = kind === "create" ? undefined : view.live;
   for (let attempt = 0; ; attempt++) {
@@ -73,9 +73,9 @@ export async function applyClaimMappings(client: TorqClient, inputs: ClaimMappin
     if (planned.guard.verdict === "refused") throw new LockoutRefusedError(formatGuardRefusal(planned.guard.violations, inputs));
     if (attempt === 0 && planned.adoption?.refused) throw new ProviderInputError(adoptionRefusal(planned));
     const progress = new PlanProgress(view.live);
+    let written: LiveRule[];
     try {
-      await executePlan(client, view, plan.ops, { allowLockout: inputs.allowLockout ?? false, safety }, progress);
-      break;
+      written = await executePlan(client, view, plan.ops, { allowLockout: inputs.allowLockout ?? false, safety }, progress);
     } catch (err) {
       if (!(err instanceof TorqConflictError || err instanceof ConcurrentChangeError)) throw withProgress(err, progress, plan.ops.length);
       // The list moved under us: say what moved, then plan once more from what is there now.
@@ -91,6 +91,10 @@ export async function applyClaimMappings(client: TorqClient, inputs: ClaimMappin
           `The workspace now has: ${describeList(now.live)}. Run \`pulumi up\` again to apply the declared list over it.`,
       );
     }
+    // With ETags every write was conditional on the list the plan expected, so the list is known
+    // without reading it again.
+    if (view.etag !== undefined) return written;
+    break;
   }
   // The roles were read with the list this plan started from; only the list needs reading again.
   const final = await client.listClaimMappings();
@@ -151,11 +155,11 @@ interface ExecuteOptions {
 }
 
 /**
- * Sends the calls. The workspace's own lockout check cannot know the owners declared in
+ * Sends the calls and returns the list they leave (with the workspace's ids). The workspace's own lockout check cannot know the owners declared in
  * `breakGlassOwners`, so a call that the plan keeps safe only through them carries `allow_lockout`:
  * the provider's guard has vouched for it.
  */
-async function executePlan(client: TorqClient, view: WorkspaceView, ops: readonly ClaimMappingOperation[], options: ExecuteOptions, progress: PlanProgress): Promise<void> {
+async function executePlan(client: TorqClient, view: WorkspaceView, ops: readonly ClaimMappingOperation[], options: ExecuteOptions, progress: PlanProgress): Promise<LiveRule[]> {
   const realIds = new Map<string, string>();
   const resolveId = (id: string): string => realIds.get(id) ?? id;
   const resolved = (list: readonly LiveRule[]): LiveRule[] => list.map((r) => ({ ...r, id: resolveId(r.id) }));
@@ -197,6 +201,7 @@ async function executePlan(client: TorqClient, view: WorkspaceView, ops: readonl
     expected = after;
     progress.sent++;
   }
+  return resolved(expected);
 }
 
 /**

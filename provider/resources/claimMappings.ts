@@ -115,7 +115,7 @@ const operations = {
 
   async apply(news: Props, kind: ApplyKind): Promise<Props> {
     const inputs = claimMappingsInputsSchema.parse(news);
-    const applied = await applyClaimMappings(workspace().client, inputs, kind);
+    const applied = await applyClaimMappings(workspace().client, inputs, kind, await workspace().readForApply());
     return { ...stateOf(inputs, applied) };
   },
 

@@ -5,7 +5,7 @@
  * PATH. This is how a user installs it from git or from a registry.
  */
 import { expect } from "chai";
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -14,15 +14,29 @@ import { PASSPHRASE, startWorkspace } from "./harness";
 import type { Workspace } from "../../emulator";
 import { clientFor, liveRulesText } from "./workspaceTools";
 
-function sh(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): { code: number; output: string } {
-  const result = spawnSync(command, args, { cwd, env, encoding: "utf8", timeout: 600_000 });
-  return { code: result.status ?? -1, output: `${result.stdout ?? ""}${result.stderr ?? ""}` };
+/**
+ * Runs a command without blocking this process: the local workspace the program talks to is served
+ * from it. Resolves with the exit code, stdout and both streams together.
+ */
+function sh(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stdout: string; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+      output += d.toString();
+    });
+    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, output }));
+  });
 }
 
-function ok(command: string, args: string[], cwd: string, env?: NodeJS.ProcessEnv): string {
-  const result = sh(command, args, cwd, env);
+async function ok(command: string, args: string[], cwd: string, env?: NodeJS.ProcessEnv): Promise<{ stdout: string; output: string }> {
+  const result = await sh(command, args, cwd, env);
   if (result.code !== 0) throw new Error(`${command} ${args.join(" ")} exited ${result.code}:\n${result.output.slice(-4000)}`);
-  return result.output;
+  return result;
 }
 
 const PROGRAM = `const torq = require("pulumi-torq-sso");
@@ -49,13 +63,13 @@ describe("the package, packed from a clean clone and installed into a fresh prog
     if (root) rmSync(root, { recursive: true, force: true });
   });
 
-  it("builds on npm pack from a clean clone, and the tarball holds the compiled SDK, provider and command", () => {
+  it("builds on npm pack from a clean clone, and the tarball holds the compiled SDK, provider and command", async () => {
     const clone = path.join(root, "clone");
-    ok("git", ["clone", "--quiet", REPO_ROOT, clone], root);
-    ok("npm", ["ci", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"], clone);
+    await ok("git", ["clone", "--quiet", REPO_ROOT, clone], root);
+    await ok("npm", ["ci", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"], clone);
     // `npm pack` runs `prepare`, which compiles: nothing was built before it.
     expect(readdirSync(clone)).to.not.include("dist");
-    const packed = ok("npm", ["pack", "--pack-destination", root, "--json"], clone);
+    const packed = (await ok("npm", ["pack", "--pack-destination", root, "--json"], clone)).stdout;
     const [tarball] = JSON.parse(packed.slice(packed.indexOf("["))) as { filename: string; files: { path: string }[] }[];
     const files = tarball!.files.map((f) => f.path);
     for (const needed of ["dist/sdk/index.js", "dist/sdk/index.d.ts", "dist/provider/index.js", "dist/cli/index.js", "schema.json", "package.json"]) {
@@ -71,9 +85,9 @@ describe("the package, packed from a clean clone and installed into a fresh prog
     writeFileSync(path.join(program, "Pulumi.yaml"), "name: packaged\nruntime: nodejs\n");
     writeFileSync(path.join(program, "package.json"), JSON.stringify({ name: "packaged", main: "index.js", private: true }));
     writeFileSync(path.join(program, "index.js"), PROGRAM);
-    ok("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", path.join(root, tarball)], program);
+    await ok("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", path.join(root, tarball)], program);
 
-    const help = ok(path.join(program, "node_modules", ".bin", "torq-sso"), ["--help"], program);
+    const help = (await ok(path.join(program, "node_modules", ".bin", "torq-sso"), ["--help"], program)).stdout;
     expect(help).to.include("review [--json] [FILE]");
 
     workspace = await startWorkspace({ port: 0, testHooks: true });
@@ -88,11 +102,11 @@ describe("the package, packed from a clean clone and installed into a fresh prog
       TORQ_CLIENT_SECRET: workspace.ownerKey.client_secret,
     };
     mkdirSync(path.join(root, "state"));
-    ok("pulumi", ["stack", "init", "dev", "--non-interactive"], program, env);
-    const preview = ok("pulumi", ["preview", "--non-interactive", "--color=never"], program, env);
+    await ok("pulumi", ["stack", "init", "dev", "--non-interactive"], program, env);
+    const preview = (await ok("pulumi", ["preview", "--non-interactive", "--color=never"], program, env)).output;
     expect(preview).to.include("+ 1. email = owner@example.com → Owner");
-    ok("pulumi", ["up", "--yes", "--skip-preview", "--non-interactive"], program, env);
+    await ok("pulumi", ["up", "--yes", "--skip-preview", "--non-interactive"], program, env);
     expect(await liveRulesText(clientFor(workspace))).to.deep.equal(["email=owner@example.com>Owner", "groups=everyone>Viewer"]);
-    ok("pulumi", ["preview", "--expect-no-changes", "--non-interactive"], program, env);
+    await ok("pulumi", ["preview", "--expect-no-changes", "--non-interactive"], program, env);
   });
 });

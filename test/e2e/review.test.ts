@@ -77,14 +77,25 @@ describe("reviewable previews: pulumi preview --json and torq-sso review --json"
     return { previewCode: result.code, preview, reviewCode: reviewed.code, review: reviewed.review };
   }
 
-  /** `up`, returning the writes it sent as `METHOD id` (POSTs have no id). */
+  /**
+   * `up`, returning the writes it sent as `METHOD id`: the id of a rule the workspace had before,
+   * `new` for one this run created (a review cannot know its id), none for a POST.
+   */
   async function upWrites(): Promise<string[]> {
+    const before = new Set((await liveRules(client)).map((r) => r.id));
     await testHook(workspace, "POST", "reset");
     await project.ok(["up", "--yes", "--skip-preview"]);
     return (await requestLog(workspace))
       .filter((entry) => ["POST", "PATCH", "DELETE"].includes(entry.method) && entry.path.includes("/claim_mappings"))
-      .map((entry) => `${entry.method} ${entry.method === "POST" ? "" : entry.path.split("/").at(-1)}`.trimEnd());
+      .map((entry) => {
+        if (entry.method === "POST") return "POST";
+        const id = entry.path.split("/").at(-1)!;
+        return `${entry.method} ${before.has(id) ? id : "new"}`;
+      });
   }
+
+  /** The calls a review lists, in the form `upWrites` returns. */
+  const listedCalls = (plan: ClaimMappingsPlanReport): string[] => plan.calls.map((c) => (c.method === "POST" ? "POST" : `${c.method} ${c.ruleId ?? "new"}`));
 
   before(async () => {
     workspace = await startWorkspace({ port: 0, testHooks: true });
@@ -110,7 +121,8 @@ describe("reviewable previews: pulumi preview --json and torq-sso review --json"
     const refusal = preview.diagnostics?.find((d) => d.severity === "error" && d.message.includes("refusing to take over"));
     expect(refusal?.urn, "the refusal is on the resource").to.match(/ClaimMappings::rules$/);
     expect(refusal?.message).to.include("overwriteExisting: true");
-    expect(refusal?.message).to.match(/- 3\. groups = contractors → Viewer|~ 2\. groups = sre/);
+    // Each live rule the plan would change, in the plan's own words.
+    expect(refusal?.message).to.match(/\n\s+[-~+↕] .*groups = (contractors|sre)/);
     expect(reviewCode).to.equal(1);
     expect(review?.refused).to.equal(true);
     const plan = claimMappingsPlan(review);
@@ -126,8 +138,7 @@ describe("reviewable previews: pulumi preview --json and torq-sso review --json"
     expect(reviewCode).to.equal(2);
     const plan = claimMappingsPlan(review);
     expect(plan.adoption?.refused).to.equal(false);
-    const listed = plan.calls.map((c) => `${c.method} ${c.ruleId ?? ""}`.trimEnd());
-    expect(await upWrites()).to.deep.equal(listed);
+    expect(await upWrites()).to.deep.equal(listedCalls(plan));
     expect(await liveRulesText(client)).to.deep.equal(asText([OWNER, group("engineering", "Operator"), group("sre", "Operator")]));
   });
 
@@ -143,7 +154,7 @@ describe("reviewable previews: pulumi preview --json and torq-sso review --json"
     expect(summary?.severity).to.equal("info");
     expect(summary?.message).to.include("↕ groups = sre: 3 → 2");
     expect(summary?.message, "no blank-line noise").to.not.match(/\n\s*\n/);
-    expect(await upWrites()).to.deep.equal(plan.calls.map((c) => `${c.method} ${c.ruleId ?? ""}`.trimEnd()));
+    expect(await upWrites()).to.deep.equal(listedCalls(plan));
   });
 
   it("shows an insert as one added rule and a role change as an edit", async () => {
@@ -152,7 +163,7 @@ describe("reviewable previews: pulumi preview --json and torq-sso review --json"
     const plan = claimMappingsPlan(review);
     const kinds = plan.rows.map((r) => (r.kind === "changed" ? `${r.kind}:${r.after.claimValue}:${r.edited ? "edited" : ""}${r.moved ? "moved" : ""}` : `${r.kind}:${r.kind === "added" ? r.after.claimValue : r.before.claimValue}`));
     expect(kinds).to.have.members(["changed:sre:edited", "added:on-call"]);
-    expect(await upWrites()).to.deep.equal(plan.calls.map((c) => `${c.method} ${c.ruleId ?? ""}`.trimEnd()));
+    expect(await upWrites()).to.deep.equal(listedCalls(plan));
   });
 
   it("flags loudly, as a warning, drift that grants Owner", async () => {
@@ -195,7 +206,7 @@ describe("reviewable previews: pulumi preview --json and torq-sso review --json"
       const { reviewCode, review } = await previewAndReview();
       const plan = claimMappingsPlan(review);
       expect(reviewCode).to.equal(plan.calls.length ? 2 : 0);
-      expect(await upWrites(), JSON.stringify(declared)).to.deep.equal(plan.calls.map((c) => `${c.method} ${c.ruleId ?? ""}`.trimEnd()));
+      expect(await upWrites(), JSON.stringify(declared)).to.deep.equal(listedCalls(plan));
       expect(await liveRulesText(client)).to.deep.equal(asText(declared));
     }
   });
