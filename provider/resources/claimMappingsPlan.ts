@@ -215,9 +215,10 @@ function sameRecord(recorded: readonly LiveRule[], live: readonly LiveRule[]): b
 
 /** The refusal of a create over a workspace that already has other rules, naming the plan and the way out. */
 export function adoptionRefusal(report: ClaimMappingsPlanReport): string {
+  const summary = describeClaimMappingsPlan(report);
   return [
-    `refusing to take over the workspace's ${report.live.length} existing claim-mapping rule(s): this new ClaimMappings would change them as follows (${report.calls.length} API call(s)):`,
-    ...describeRows(report.rows).map((line) => `  ${line}`),
+    `refusing to take over the workspace's ${report.live.length} existing claim-mapping rule(s): this new ClaimMappings would change them as follows:`,
+    ...summary.map((line) => `  ${line}`),
     "To proceed: declare the rules the workspace has (the first preview then shows no change), or set overwriteExisting: true on the ClaimMappings resource to let this program own the workspace's rule list.",
   ].join("\n");
 }

@@ -123,11 +123,12 @@ describe("reviewable previews: pulumi preview --json and torq-sso review --json"
     expect(refusal?.message).to.include("overwriteExisting: true");
     // Each live rule the plan would change, in the plan's own words.
     expect(refusal?.message).to.match(/\n\s+[-~+↕] .*groups = (contractors|sre)/);
+    // A resource whose check failed has no step in the preview: the review reports the refusal, plan included.
     expect(reviewCode).to.equal(1);
     expect(review?.refused).to.equal(true);
-    const plan = claimMappingsPlan(review);
-    expect(plan.adoption).to.deep.equal({ liveRules: 3, overwriteExisting: false, refused: true });
-    expect(plan.live.map((r) => r.claimValue)).to.deep.equal(["owner@example.com", "sre", "contractors"]);
+    const error = review?.errors.find((e) => e.resource === "ClaimMappings rules");
+    expect(error?.message).to.include("refusing to take over the workspace's 3 existing claim-mapping rule(s)");
+    expect(error?.message).to.include("lockout guard: passed");
     expect(await liveRulesText(client), "the workspace is untouched").to.deep.equal(before);
   });
 
