@@ -53,8 +53,8 @@ export function ruleProblems(mappings: readonly ClaimRule[]): { failures: FieldP
 
 /** The list the stack recorded (with the workspace's ids), or undefined when the state holds none. */
 function recordedRules(olds: Props): LiveRule[] | undefined {
-  const state = claimMappingsStateSchema.safeParse(olds);
-  return state.success ? state.data.mappings.map(({ claimName, claimValue, role, id }) => ({ claimName, claimValue, role, id })) : undefined;
+  const state = claimMappingsStateSchema.shape.mappings.safeParse(olds["mappings"]);
+  return state.success ? state.data.map(({ claimName, claimValue, role, id }) => ({ claimName, claimValue, role, id })) : undefined;
 }
 
 function stateOf(inputs: ClaimMappingsInputs, applied: readonly LiveRule[]): ClaimMappingsState {
@@ -65,7 +65,7 @@ function stateOf(inputs: ClaimMappingsInputs, applied: readonly LiveRule[]): Cla
 function reportPlan(planned: ClaimMappingsPlanReport): void {
   const lines = describeClaimMappingsPlan(planned);
   if (lines.length) report(["ClaimMappings plan:", ...lines.map((l) => `  ${l}`)].join("\n"));
-  for (const grant of planned.drift?.grantsOwner ?? []) warn(`ClaimMappings: drift grants Owner: ${grant} was changed outside Pulumi; up restores the declared list`);
+  for (const grant of planned.drift?.grantsOwner ?? []) warn(`ClaimMappings: drift grants Owner: ${grant}, made outside Pulumi; up restores the declared list`);
 }
 
 const operations = {
@@ -105,7 +105,8 @@ const operations = {
     }
     const inputs = claimMappingsInputsSchema.parse(news);
     const view = await workspace().readForDiff();
-    const { report: planned } = await planClaimMappings(view, inputs, recordedRules(olds) ?? []);
+    // A record this version cannot read counts as matching the workspace: no drift is claimed.
+    const { report: planned } = await planClaimMappings(view, inputs, recordedRules(olds) ?? view.live);
     reportPlan(planned);
     const settingsChanged = (["breakGlassOwners", "expectations", "allowLockout", "overwriteExisting"] as const).some(
       (key) => JSON.stringify(olds[key] ?? null) !== JSON.stringify(news[key] ?? null),
