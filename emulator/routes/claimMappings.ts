@@ -37,6 +37,9 @@ const RULE_PATH = `${LIST_PATH}/:id`;
 
 const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
 
+/** How many of the rules a write would remove or shadow a LOCKOUT_PREVENTED message names. */
+const GUARD_NAMES_AT_MOST = 10;
+
 function ruleNotFound(id: string): never {
   throw notFound(`claim mapping ${id} not found`);
 }
@@ -59,7 +62,8 @@ function lockoutAllowed(ctx: RequestContext): boolean {
  */
 function guarded<T>(ctx: RequestContext, allowLockout: boolean, write: () => T): T {
   const { db } = ctx.runtime;
-  const reachableBefore = allowLockout || !ssoProviderExists(db) ? [] : storedReachableOwnerEmailRules(db);
+  // Only the first few are asked for: one tells whether the guard applies; a few name the rules in a refusal.
+  const reachableBefore = allowLockout || !ssoProviderExists(db) ? [] : storedReachableOwnerEmailRules(db, GUARD_NAMES_AT_MOST);
   const result = write();
   if (reachableBefore.length > 0) guardClaimMappingWrite(reachableBefore, storedListHasReachableOwnerEmailRule(db));
   return result;
@@ -130,7 +134,7 @@ async function updateRule(ctx: ApiRequestContext): Promise<Reply> {
       const count = countClaimMappings(db);
       if (rank > count) throw invalidArgument("rank", `rank must be between 1 and ${count}, the number of claim mappings`);
     }
-    const updated = guarded(ctx, allowLockout, () => updateClaimMapping(db, id, fields, rank));
+    const updated = guarded(ctx, allowLockout, () => updateClaimMapping(db, id, fields, rank)) ?? ruleNotFound(id);
     return ok(updated, listVersionHeaders(ctx, bumpListVersion(db)));
   });
 }

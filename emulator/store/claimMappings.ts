@@ -92,43 +92,54 @@ export function appendClaimMapping(db: WorkspaceDatabase, id: string, fields: Ru
 }
 
 /**
- * The position that puts rule `id` at `rank` (1..n): between the (rank-1)-th and the rank-th of the
- * other rules. Renumbers first when there is no room there.
+ * The position that puts the rule now at `current` at `rank` (1..n): between the (rank-1)-th and
+ * the rank-th of the other rules. Renumbers first when there is no room there (and then the rule
+ * is found again by `id`). Other rules are told apart by position, not id, so the scan reads the
+ * position index alone.
  */
-function positionForRank(db: WorkspaceDatabase, id: string, rank: number): number {
+function positionForRank(db: WorkspaceDatabase, id: string, current: number, rank: number): number {
   for (let attempt = 0; ; attempt++) {
     const neighbours = db
-      .all<{ position: number }>("SELECT position FROM claim_mappings WHERE id <> :id ORDER BY position LIMIT 2 OFFSET :offset", {
-        id,
+      .all<{ position: number }>("SELECT position FROM claim_mappings WHERE position <> :current ORDER BY position LIMIT 2 OFFSET :offset", {
+        current,
         offset: Math.max(rank - 2, 0),
       })
       .map((row) => row.position);
     const [before, after] = rank === 1 ? [undefined, neighbours[0]] : neighbours;
     let position: number;
-    if (before === undefined) position = after === undefined ? POSITION_STEP : after - POSITION_STEP;
+    if (before === undefined) position = after === undefined ? current : after - POSITION_STEP;
     else if (after === undefined) position = before + POSITION_STEP;
     else position = before + Math.floor((after - before) / 2);
     const roomy = position !== before && withinLimit(position);
     if (roomy || attempt > 0) return position;
     renumber(db);
+    current = db.get<{ position: number }>("SELECT position FROM claim_mappings WHERE id = :id", { id })!.position;
   }
 }
 
-/** Changes rule `id` by `fields` and, if `rank` is given, moves it there; returns it as it now is. */
-export function updateClaimMapping(db: WorkspaceDatabase, id: string, fields: Partial<RuleFields>, rank: number | undefined): ClaimMapping {
-  db.run(
-    `UPDATE claim_mappings SET claim_name = coalesce(:claim_name, claim_name), claim_value = coalesce(:claim_value, claim_value),
-            role_id = coalesce(:role_id, role_id), position = coalesce(:position, position)
-      WHERE id = :id`,
-    {
-      id,
-      claim_name: fields.claim_name ?? null,
-      claim_value: fields.claim_value ?? null,
-      role_id: fields.role_id ?? null,
-      position: rank === undefined ? null : positionForRank(db, id, rank),
-    },
-  );
-  return findClaimMapping(db, id)!;
+/**
+ * Changes rule `id` by `fields` and, if `rank` is given, moves it there; returns it as it now is,
+ * or undefined when there is no such rule.
+ */
+export function updateClaimMapping(db: WorkspaceDatabase, id: string, fields: Partial<RuleFields>, rank: number | undefined): ClaimMapping | undefined {
+  const row = db.get<Row & { position: number }>(`SELECT ${COLUMNS}, position FROM claim_mappings WHERE id = :id`, { id });
+  if (row === undefined) return undefined;
+  const updated: Row = {
+    id,
+    claim_name: fields.claim_name ?? row.claim_name,
+    claim_value: fields.claim_value ?? row.claim_value,
+    role_id: fields.role_id ?? row.role_id,
+  };
+  const position = rank === undefined ? row.position : positionForRank(db, id, row.position, rank);
+  db.run("UPDATE claim_mappings SET claim_name = :claim_name, claim_value = :claim_value, role_id = :role_id, position = :position WHERE id = :id", {
+    ...updated,
+    position,
+  });
+  return { ...updated, rank: rank ?? rankAt(db, position) };
+}
+
+function rankAt(db: WorkspaceDatabase, position: number): number {
+  return db.get<{ n: number }>("SELECT count(*) AS n FROM claim_mappings WHERE position < :position", { position })!.n + 1;
 }
 
 /** Removes rule `id` (the rules after it move up one rank); returns whether it existed. */
