@@ -1,47 +1,39 @@
 #!/usr/bin/env node
 /**
  * The `torq-sso` command: the local workspace, SAML metadata inspection, and claim evaluation.
- * Every subcommand exits non-zero with a one-line reason on bad input.
+ * Every command and subcommand answers --help (exit 0); each exits non-zero with a one-line reason
+ * on bad input.
  */
-import { evaluateCommand } from "./evaluate";
-import { inspectCommand } from "./metadata";
-import { reviewCommand } from "./review";
-import { testLoginCommand } from "./testLogin";
+import { commandGroups, commandHelp, findCommand, groupHelp, overviewHelp } from "./commands";
 import { UsageError } from "./usage";
-import { serveCommand } from "./workspace";
 
-const HELP = `usage: torq-sso <command>
-
-  workspace serve [--port N] [--data FILE] [--test-hooks] [--torq-compatible] [--json]
-                                  run the local workspace API
-  metadata inspect <file|url> [--json]
-                                  show what SAML IdP metadata declares
-  evaluate --mappings FILE --claims JSON [--json]
-                                  which rule and role an identity gets
-  review [--json] [FILE]          the pull-request report of a \`pulumi preview --json\`
-  test-login --user NAME [--workspace URL] [--login-hint EMAIL] [--expect-role ROLE] [--json]
-                                  sign a test user in through the local workspace's IdP`;
-
-type Command = (args: string[]) => Promise<number>;
-
-function commandFor(group: string | undefined, verb: string | undefined): Command | undefined {
-  if (group === "workspace" && verb === "serve") return serveCommand;
-  if (group === "metadata" && verb === "inspect") return inspectCommand;
-  return undefined;
-}
+const HELP_FLAGS = new Set(["--help", "-h"]);
 
 async function main(argv: string[]): Promise<number> {
-  const [group, verb, ...rest] = argv;
-  if (group === undefined || group === "--help" || group === "-h" || group === "help") {
-    process.stdout.write(HELP + "\n");
-    return group === undefined ? 2 : 0;
+  const [first] = argv;
+  if (first === undefined || HELP_FLAGS.has(first) || first === "help") {
+    process.stdout.write(overviewHelp() + "\n");
+    return first === undefined ? 2 : 0;
   }
-  if (group === "evaluate") return evaluateCommand(argv.slice(1));
-  if (group === "test-login") return testLoginCommand(argv.slice(1));
-  if (group === "review") return reviewCommand(argv.slice(1));
-  const command = commandFor(group, verb);
-  if (!command) throw new UsageError(`unknown command '${[group, verb].filter(Boolean).join(" ")}' (see torq-sso --help)`);
-  return command(rest);
+  const found = findCommand(argv);
+  if (found !== undefined) {
+    if (found.args.some((arg) => HELP_FLAGS.has(arg))) {
+      process.stdout.write(commandHelp(found.spec) + "\n");
+      return 0;
+    }
+    return found.spec.run(found.args);
+  }
+  if (commandGroups().has(first)) {
+    if (argv.slice(1).some((arg) => HELP_FLAGS.has(arg))) {
+      process.stdout.write(groupHelp(first) + "\n");
+      return 0;
+    }
+    const verb = argv[1];
+    throw new UsageError(
+      verb === undefined ? `${first} needs a command (see torq-sso ${first} --help)` : `unknown command '${first} ${verb}' (see torq-sso ${first} --help)`,
+    );
+  }
+  throw new UsageError(`unknown command '${first}' (see torq-sso --help)`);
 }
 
 main(process.argv.slice(2)).then(

@@ -2,7 +2,7 @@
  * `torq-sso workspace serve`: runs the local workspace API until SIGINT or SIGTERM, after printing
  * its URL and the Owner API key (a banner, or with `--json` one line `{ url, client_id, client_secret }`).
  */
-import { startWorkspace, type Workspace, type WorkspaceOptions } from "../emulator";
+import { keyFileOf, startWorkspace, WORKSPACE_KEY_ENV, type Workspace, type WorkspaceOptions } from "../emulator";
 import { parseOptions, UsageError } from "./usage";
 
 function parsePort(value: string | undefined): number | undefined {
@@ -22,6 +22,9 @@ function banner(workspace: Workspace, options: WorkspaceOptions): string {
     `  API base:      ${workspace.url}/public/v1alpha`,
     `  Token URL:     ${workspace.url}/v1/auth/token`,
     `  Data:          ${options.dataFile ?? "in memory (lost when it stops; use --data FILE to keep it)"}`,
+    ...(options.dataFile === undefined
+      ? []
+      : [`  Key:           ${process.env[WORKSPACE_KEY_ENV] ? `from ${WORKSPACE_KEY_ENV}` : `${keyFileOf(options.dataFile)} (keep it with the data file, and as private)`}`]),
     `  Mode:          ${mode.join(", ")}`,
     ``,
     `Owner API key`,

@@ -6,20 +6,24 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { RATE_LIMIT_PER_SECOND, type ApiKey } from "../provider/schemas/api";
+import { ApiKeyVerifier } from "./auth/apiKeyVerifier";
+import { loadWorkspaceKey, WORKSPACE_KEY_ENV } from "./auth/workspaceKey";
 import { FaultBook } from "./faults";
+import { ClientSecretVault } from "./login/clientSecretVault";
 import { RateLimiter } from "./rateLimit";
 import { RequestLog } from "./requestLog";
 import type { WorkspaceRuntime } from "./routes/context";
 import { buildWorkspaceRoutes } from "./routes/workspaceRoutes";
 import { serveRequest } from "./serveRequest";
 import { StaleReads } from "./staleReads";
-import { ensureOwnerKey } from "./store/apiKeys";
+import { ensureOwnerKey, readOwnerKey } from "./store/apiKeys";
 import { WorkspaceDatabase } from "./store/database";
 
 /** Fixed values of every local workspace, for tests and callers that check them. */
 export { TOKEN_PATH, EXPIRED_TOKEN_MESSAGE } from "./auth/bearer";
 export { LOCAL_AUDIENCE, LOGIN_HANDLER_PATH } from "./routes/ssoProvider";
 export { OWNER_ROLE_ID, PRESET_ROLES, USER_WRITE_SCOPE } from "./store/presetRoles";
+export { keyFileOf, WORKSPACE_KEY_ENV, WorkspaceKeyError } from "./auth/workspaceKey";
 
 /** How to start a local workspace. */
 export interface WorkspaceOptions {
@@ -27,8 +31,16 @@ export interface WorkspaceOptions {
   port?: number;
   /** Interface to listen on; default 127.0.0.1. */
   host?: string;
-  /** SQLite file holding the workspace; default `:memory:` (gone when closed). */
+  /**
+   * SQLite file holding the workspace; default `:memory:` (gone when closed). Created mode 0600 (its
+   * folder 0700 when made); its key is in `<dataFile>.key` (0600) unless `workspaceKey` is given.
+   */
   dataFile?: string;
+  /**
+   * The workspace key, 64 hex digits; default the environment's TORQ_LOCAL_WORKSPACE_KEY, else the
+   * key file beside the data file (made on first start), else for `:memory:` a key in memory.
+   */
+  workspaceKey?: string;
   /** Serve the `/_local/*` test hooks (API keys, roles, faults, request log, reset). Default false. */
   testHooks?: boolean;
   /** Switch the [local] extensions off, to behave as Torq documents its API. Default false. */
@@ -43,7 +55,7 @@ export interface WorkspaceOptions {
 export interface Workspace {
   /** Base URL, e.g. http://127.0.0.1:8080; the API is under `/public/v1alpha`, the token endpoint at `/v1/auth/token`. */
   readonly url: string;
-  /** The Owner API key, created on first start and kept in the data file. */
+  /** The Owner API key, created on first start; its secret is derived from the workspace key. */
   readonly ownerKey: ApiKey;
   /** Stops serving, cuts open connections, and closes the database. */
   close(): Promise<void>;
@@ -75,11 +87,20 @@ export async function startWorkspace(options: WorkspaceOptions = {}): Promise<Wo
   const testHooks = options.testHooks ?? false;
   const torqCompatible = options.torqCompatible ?? false;
 
-  const db = new WorkspaceDatabase(options.dataFile ?? ":memory:");
+  const dataFile = options.dataFile ?? ":memory:";
+  const db = new WorkspaceDatabase(dataFile);
   try {
-    const ownerKey = ensureOwnerKey(db);
+    const key = loadWorkspaceKey({
+      dataFile,
+      key: options.workspaceKey ?? (process.env[WORKSPACE_KEY_ENV] || undefined),
+      mayCreate: db.read(() => readOwnerKey(db)) === undefined,
+    });
+    const apiKeys = new ApiKeyVerifier();
+    const ownerKey = ensureOwnerKey(db, key, apiKeys);
     const runtime: WorkspaceRuntime = {
       db,
+      apiKeys,
+      vault: new ClientSecretVault(key.clientSecretSealingKey()),
       url: "",
       torqCompatible,
       testHooks,

@@ -12,6 +12,13 @@ export interface Page<T> {
   nextPageToken: string;
 }
 
+/** What a query asks for: `size` items from `offset` on, of the list named `list`. */
+export interface PageRequest {
+  list: string;
+  offset: number;
+  size: number;
+}
+
 function pageSizeOf(query: URLSearchParams): number {
   const raw = query.get("page_size");
   if (raw === null || raw === "") return DEFAULT_PAGE_SIZE;
@@ -36,13 +43,26 @@ function offsetOf(query: URLSearchParams, list: string): number {
   return Number(match[2]);
 }
 
+/** The page the query's page_size and page_token ask for, of the list named `list`; 400 when they are bad. */
+export function pageRequest(query: URLSearchParams, list: string): PageRequest {
+  const size = pageSizeOf(query);
+  return { list, offset: offsetOf(query, list), size };
+}
+
+/**
+ * The page `request` asked for, from `fetched`: the list's items from `request.offset` on, at most
+ * `request.size + 1` of them (one more than the page, which tells whether another page follows).
+ */
+export function pageFrom<T>(fetched: readonly T[], request: PageRequest): Page<T> {
+  const end = request.offset + request.size;
+  return {
+    items: fetched.slice(0, request.size),
+    nextPageToken: fetched.length > request.size ? encodeToken(request.list, end) : "",
+  };
+}
+
 /** The page of `items` (the whole list named `list`) that the query's page_size and page_token ask for. */
 export function paginate<T>(items: readonly T[], query: URLSearchParams, list: string): Page<T> {
-  const size = pageSizeOf(query);
-  const offset = offsetOf(query, list);
-  const end = offset + size;
-  return {
-    items: items.slice(offset, end),
-    nextPageToken: end < items.length ? encodeToken(list, end) : "",
-  };
+  const request = pageRequest(query, list);
+  return pageFrom(items.slice(request.offset, request.offset + request.size + 1), request);
 }

@@ -1,13 +1,13 @@
 /**
  * [local] Turning a `PUT /sso/provider` payload into the stored provider: per-protocol required and
- * forbidden fields, OIDC defaults, and the write-only client secret (kept as a hash; its
+ * forbidden fields, OIDC defaults, and the write-only client secret (kept only sealed; its
  * `client_secret_updated_at` moves only when a different secret is written).
  */
 import { X509Certificate } from "node:crypto";
 import type { z } from "zod";
 import type { putSsoProviderSchema, SsoProviderRecord } from "../provider/schemas/api";
-import { hashSecret, secretMatches } from "./auth/credentials";
 import { invalidArgument } from "./http/apiError";
+import type { ClientSecretVault } from "./login/clientSecretVault";
 import type { StoredSsoProvider } from "./store/ssoProvider";
 
 type ProviderPayload = z.output<typeof putSsoProviderSchema>;
@@ -79,39 +79,45 @@ function oidcRecord(payload: ProviderPayload): Partial<SsoProviderRecord> {
   };
 }
 
-/** The secret's hash and timestamp after this PUT: kept, replaced, or (SAML) cleared. */
+/** The sealed secret and its timestamp after this PUT: kept, replaced, or (SAML) cleared. */
 function clientSecretAfter(
   payload: ProviderPayload,
   stored: StoredSsoProvider | undefined,
   now: string,
-): { hash: string | null; updatedAt: string | null } {
-  if (payload.protocol !== "oidc") return { hash: null, updatedAt: null };
-  const storedHash = stored?.record.protocol === "oidc" ? stored.clientSecretHash : null;
-  const storedAt = storedHash === null ? null : (stored?.record.client_secret_updated_at ?? null);
+  vault: ClientSecretVault,
+): { sealed: string | null; updatedAt: string | null } {
+  if (payload.protocol !== "oidc") return { sealed: null, updatedAt: null };
+  const storedSealed = stored?.record.protocol === "oidc" ? stored.clientSecretSealed : null;
+  const storedAt = storedSealed === null ? null : (stored?.record.client_secret_updated_at ?? null);
   const secret = payload.client_secret;
   if (secret !== undefined) {
     if (secret.trim() === "") throw invalidArgument("client_secret", "client_secret must not be empty");
-    if (storedHash !== null && secretMatches(secret, storedHash)) return { hash: storedHash, updatedAt: storedAt };
-    return { hash: hashSecret(secret), updatedAt: now };
+    if (storedSealed !== null && vault.holds(storedSealed, secret)) return { sealed: storedSealed, updatedAt: storedAt };
+    return { sealed: vault.seal(secret), updatedAt: now };
   }
-  if (storedHash === null && (payload.grant_type ?? "code") === "code") {
+  if (storedSealed === null && (payload.grant_type ?? "code") === "code") {
     throw invalidArgument("client_secret", "client_secret is required for grant_type code (none is stored yet)");
   }
-  return { hash: storedHash, updatedAt: storedAt };
+  return { sealed: storedSealed, updatedAt: storedAt };
 }
 
 /** The provider to store for `payload`, replacing `stored`; throws a 400 naming the field at fault. */
-export function buildSsoProvider(payload: ProviderPayload, stored: StoredSsoProvider | undefined, now: string): StoredSsoProvider {
+export function buildSsoProvider(
+  payload: ProviderPayload,
+  stored: StoredSsoProvider | undefined,
+  now: string,
+  vault: ClientSecretVault,
+): StoredSsoProvider {
   const fields = payload.protocol === "saml" ? samlRecord(payload) : oidcRecord(payload);
-  const secret = clientSecretAfter(payload, stored, now);
+  const secret = clientSecretAfter(payload, stored, now, vault);
   const record: SsoProviderRecord = {
     protocol: payload.protocol,
     identity_provider: payload.identity_provider,
     enabled: payload.enabled,
     ...fields,
-    client_secret_set: secret.hash !== null,
+    client_secret_set: secret.sealed !== null,
     client_secret_updated_at: secret.updatedAt,
     updated_at: now,
   };
-  return { record, clientSecretHash: secret.hash };
+  return { record, clientSecretSealed: secret.sealed };
 }

@@ -2,7 +2,7 @@
  * A signed SAML 2.0 Response, as an IdP posts it to a service provider's ACS URL: Issuer, Status,
  * and one Assertion (Subject with an e-mail NameID and a bearer SubjectConfirmation, Conditions
  * with the audience, an AuthnStatement, and an AttributeStatement with `email`, `name` and the
- * multi-valued `groups`). The Assertion is signed, then the Response (RSA-SHA256, exclusive
+ * multi-valued `groups`, optionally followed by more AttributeStatements). The Assertion is signed, then the Response (RSA-SHA256, exclusive
  * canonicalization, enveloped signatures placed after the Issuer as the schema requires).
  * Every part can be overridden, so tests can build the answers an attacker would.
  */
@@ -30,6 +30,11 @@ export interface SamlResponseOptions {
   user: TestUser;
   /** Extra or replacement attributes, by Name. */
   attributes?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * More AttributeStatements after the first, as some IdPs send (e.g. Okta's group attribute
+   * statements), each with its attributes by Name; they may repeat a Name of another statement.
+   */
+  extraAttributeStatements?: readonly Readonly<Record<string, readonly string[]>>[];
   signer: SigningIdentity;
   /** Issue instant; default now. NotBefore = it − 1 min, NotOnOrAfter = it + 5 min unless given. */
   now?: Date;
@@ -97,6 +102,7 @@ export function buildSamlResponse(options: SamlResponseOptions): string {
     `<saml:Conditions NotBefore="${iso(notBefore)}" NotOnOrAfter="${iso(notOnOrAfter)}"><saml:AudienceRestriction><saml:Audience>${escapeHtml(options.audience)}</saml:Audience></saml:AudienceRestriction></saml:Conditions>` +
     `<saml:AuthnStatement AuthnInstant="${iso(now)}" SessionIndex="${assertionId}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:unspecified</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>` +
     attributeStatement(attributes) +
+    (options.extraAttributeStatements ?? []).map(attributeStatement).join("") +
     `</saml:Assertion>`;
   let xml =
     `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${responseId}" Version="2.0" IssueInstant="${iso(now)}" Destination="${escapeHtml(options.destination)}"${inResponseTo}>` +

@@ -5,6 +5,7 @@
  * null, nested lists) is dropped rather than guessed at.
  */
 import type { Claims } from "../../provider/schemas/claimMappings";
+import { LoginError } from "./loginErrors";
 
 /** SAML attribute names IdPs use for the e-mail address, besides `email` itself. */
 const SAML_EMAIL_NAMES = [
@@ -64,18 +65,41 @@ function firstPresent(attributes: Claims, names: readonly string[]): string | st
   return undefined;
 }
 
+/** Every distinct value the attributes give the e-mail address, under any of its names. */
+function emailValues(claims: Claims): string[] {
+  const values: string[] = [];
+  for (const name of SAML_EMAIL_NAMES) {
+    for (const value of [claims[name] ?? []].flat()) if (!values.includes(value)) values.push(value);
+  }
+  return values;
+}
+
 /**
- * A SAML assertion's attributes by their Name, plus `email` and `groups` under those names when the
- * IdP used one of the usual URIs for them (Entra ID, AD FS, LDAP OIDs), and `email` from an
- * e-mail-format NameID when no attribute carries it.
+ * A SAML assertion's attributes by their Name (an attribute named in several AttributeStatements
+ * has the union of their values: assertionAttributes.ts), plus `email` and `groups` under those
+ * names when the IdP used one of the usual URIs for them (Entra ID, AD FS, LDAP OIDs), and `email`
+ * from an e-mail-format NameID when no attribute carries it.
+ *
+ * The e-mail address is single-valued: owner e-mail rules decide on it, so a response whose
+ * attributes give it two different values — in two statements, twice in one, or under two of its
+ * names — is refused (SAML_CONFLICTING_CLAIMS) rather than resolved by picking one. Every other
+ * attribute may be multi-valued; a rule matches any of its values.
  */
 export function normaliseSamlClaims(
   attributes: Readonly<Record<string, unknown>>,
   nameId: { value: string; format: string | null } | undefined,
 ): Claims {
   const claims = comparableClaims(attributes, new Set());
-  const email = firstPresent(claims, SAML_EMAIL_NAMES);
-  if (email !== undefined) claims["email"] ??= email;
+  const emails = emailValues(claims);
+  if (emails.length > 1) {
+    throw new LoginError(
+      "SAML_CONFLICTING_CLAIMS",
+      `the response gives the e-mail address, a single-valued claim, ${emails.length} different values ` +
+        `(${emails.map((email) => `"${email.slice(0, 120)}"`).join(", ")}), in its attribute statements, so which one is the user's ` +
+        `cannot be told: sign-in refused (make the IdP send one e-mail address)`,
+    );
+  }
+  if (emails.length === 1) claims["email"] = emails[0]!;
   else if (nameId !== undefined && nameId.format === NAMEID_EMAIL_FORMAT) claims["email"] = nameId.value;
   const groups = firstPresent(claims, SAML_GROUP_NAMES);
   if (groups !== undefined) claims["groups"] ??= groups;

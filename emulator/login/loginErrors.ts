@@ -38,6 +38,7 @@ export type LoginErrorCode =
   | "SAML_CERTIFICATE_NOT_YET_VALID"
   | "SAML_IDP_ERROR"
   | "SAML_INVALID_RESPONSE"
+  | "SAML_CONFLICTING_CLAIMS"
   // The identity is proven, but the workspace does not let it in.
   | "NO_MATCHING_RULE"
   | "ROLE_UNKNOWN";
@@ -70,6 +71,7 @@ const STATUS: Readonly<Record<LoginErrorCode, 400 | 401 | 403 | 404 | 409 | 502>
   SAML_CERTIFICATE_NOT_YET_VALID: 401,
   SAML_IDP_ERROR: 401,
   SAML_INVALID_RESPONSE: 401,
+  SAML_CONFLICTING_CLAIMS: 401,
   NO_MATCHING_RULE: 403,
   ROLE_UNKNOWN: 403,
 };

@@ -45,7 +45,7 @@ function requireProvider(ctx: RequestContext): StoredSsoProvider {
 function oidcSettings(ctx: RequestContext, stored: StoredSsoProvider): OidcClientSettings {
   return oidcClientSettings(stored.record, () => {
     try {
-      return storedClientSecret(ctx.runtime.db, stored);
+      return storedClientSecret(ctx.runtime.vault, stored);
     } catch (err) {
       throw new LoginError("CLIENT_SECRET_UNAVAILABLE", err instanceof Error ? err.message : String(err));
     }

@@ -3,23 +3,26 @@
  * DELETE, the list's ETag with If-Match on writes, Idempotency-Key on create, and the lockout guard.
  */
 import { randomUUID } from "node:crypto";
-import {
-  API_BASE_PATH,
-  createClaimMappingSchema,
-  patchClaimMappingSchema,
-  type ClaimMapping,
-} from "../../provider/schemas/api";
-import { withRuleAppended, withRuleRemoved, withRuleUpdated } from "../claimMappingList";
+import { API_BASE_PATH, createClaimMappingSchema, patchClaimMappingSchema } from "../../provider/schemas/api";
 import { conflict, invalidArgument, notFound } from "../http/apiError";
 import { ok, type Reply } from "../http/reply";
 import type { RouteTable } from "../http/routeTable";
 import { readJsonBody } from "../http/requestBody";
 import { allowLockoutRequested, guardClaimMappingWrite } from "../lockoutGuard";
-import { paginate } from "../pagination";
-import { listClaimMappings, readListVersion, saveClaimMappings } from "../store/claimMappings";
+import { pageFrom, pageRequest } from "../pagination";
+import {
+  appendClaimMapping,
+  bumpListVersion,
+  claimMappingExists,
+  countClaimMappings,
+  deleteClaimMapping,
+  readListVersion,
+  updateClaimMapping,
+} from "../store/claimMappings";
 import { findIdempotentResult, hashRequest, saveIdempotentResult } from "../store/idempotencyKeys";
+import { storedListHasReachableOwnerEmailRule, storedReachableOwnerEmailRules } from "../store/ownerEmailRules";
 import { findRoleById } from "../store/roles";
-import { readSsoProvider } from "../store/ssoProvider";
+import { ssoProviderExists } from "../store/ssoProvider";
 import {
   apiRoute,
   listVersionHeaders,
@@ -33,6 +36,9 @@ const LIST_PATH = `${API_BASE_PATH}/sso/claim_mappings`;
 const RULE_PATH = `${LIST_PATH}/:id`;
 
 const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
+
+/** How many of the rules a write would remove or shadow a LOCKOUT_PREVENTED message names. */
+const GUARD_NAMES_AT_MOST = 10;
 
 function ruleNotFound(id: string): never {
   throw notFound(`claim mapping ${id} not found`);
@@ -49,10 +55,18 @@ function lockoutAllowed(ctx: RequestContext): boolean {
   return ctx.runtime.torqCompatible || allowLockoutRequested(ctx.query);
 }
 
-/** Runs the lockout guard on a write from `before` to `after`, unless allowed. */
-function guard(ctx: RequestContext, allowLockout: boolean, before: readonly ClaimMapping[], after: readonly ClaimMapping[]): void {
-  if (allowLockout) return;
-  guardClaimMappingWrite(before, after, readSsoProvider(ctx.runtime.db) !== undefined);
+/**
+ * Runs `write` (inside the caller's write transaction) under the lockout guard, unless allowed:
+ * the reachable owner e-mail rules are asked for before and after, by two indexed queries, and a
+ * refusal rolls the transaction back.
+ */
+function guarded<T>(ctx: RequestContext, allowLockout: boolean, write: () => T): T {
+  const { db } = ctx.runtime;
+  // Only the first few are asked for: one tells whether the guard applies; a few name the rules in a refusal.
+  const reachableBefore = allowLockout || !ssoProviderExists(db) ? [] : storedReachableOwnerEmailRules(db, GUARD_NAMES_AT_MOST);
+  const result = write();
+  if (reachableBefore.length > 0) guardClaimMappingWrite(reachableBefore, storedListHasReachableOwnerEmailRule(db));
+  return result;
 }
 
 /** The `Idempotency-Key` header, validated; undefined when absent or in Torq-compatible mode. */
@@ -67,16 +81,17 @@ function idempotencyKeyOf(ctx: RequestContext): string | undefined {
 }
 
 async function listRules(ctx: ApiRequestContext): Promise<Reply> {
-  const { mappings, version } = ctx.view.claimMappings();
-  const page = paginate(mappings, ctx.query, "claim_mappings");
+  const request = pageRequest(ctx.query, "claim_mappings");
+  // One more than the page: whether it comes back says whether another page follows.
+  const { value: fetched, version } = ctx.view.claimMappingPage(request.offset, request.size + 1);
+  const page = pageFrom(fetched, request);
   return ok({ claim_mappings: page.items, next_page_token: page.nextPageToken }, listVersionHeaders(ctx, version));
 }
 
 async function getRule(ctx: ApiRequestContext): Promise<Reply> {
   const id = ctx.params["id"]!;
-  const { mappings, version } = ctx.view.claimMappings();
-  const rule = mappings.find((candidate) => candidate.id === id) ?? ruleNotFound(id);
-  return ok(rule, listVersionHeaders(ctx, version));
+  const { value: rule, version } = ctx.view.claimMapping(id);
+  return ok(rule ?? ruleNotFound(id), listVersionHeaders(ctx, version));
 }
 
 async function createRule(ctx: ApiRequestContext): Promise<Reply> {
@@ -95,13 +110,10 @@ async function createRule(ctx: ApiRequestContext): Promise<Reply> {
         return ok(earlier.response, { ...listVersionHeaders(ctx, readListVersion(db)), "Idempotent-Replayed": "true" });
       }
     }
-    const before = listClaimMappings(db);
     requireIfMatch(ctx, readListVersion(db));
     requireRole(ctx, payload.role_id);
-    const after = withRuleAppended(before, randomUUID(), payload);
-    guard(ctx, allowLockout, before, after);
-    const version = saveClaimMappings(db, before, after);
-    const created = after[after.length - 1]!;
+    const created = guarded(ctx, allowLockout, () => appendClaimMapping(db, randomUUID(), payload));
+    const version = bumpListVersion(db);
     if (idempotencyKey !== undefined) {
       saveIdempotentResult(db, ctx.principal.clientId, idempotencyKey, { requestHash, response: created });
     }
@@ -115,17 +127,15 @@ async function updateRule(ctx: ApiRequestContext): Promise<Reply> {
   const allowLockout = lockoutAllowed(ctx);
   const { db } = ctx.runtime;
   return db.write(() => {
-    const before = listClaimMappings(db);
     requireIfMatch(ctx, readListVersion(db));
-    if (!before.some((rule) => rule.id === id)) ruleNotFound(id);
+    if (!claimMappingExists(db, id)) ruleNotFound(id);
     if (fields.role_id !== undefined) requireRole(ctx, fields.role_id);
-    if (rank !== undefined && rank > before.length) {
-      throw invalidArgument("rank", `rank must be between 1 and ${before.length}, the number of claim mappings`);
+    if (rank !== undefined) {
+      const count = countClaimMappings(db);
+      if (rank > count) throw invalidArgument("rank", `rank must be between 1 and ${count}, the number of claim mappings`);
     }
-    const after = withRuleUpdated(before, id, fields, rank);
-    guard(ctx, allowLockout, before, after);
-    const version = saveClaimMappings(db, before, after);
-    return ok(after.find((rule) => rule.id === id), listVersionHeaders(ctx, version));
+    const updated = guarded(ctx, allowLockout, () => updateClaimMapping(db, id, fields, rank)) ?? ruleNotFound(id);
+    return ok(updated, listVersionHeaders(ctx, bumpListVersion(db)));
   });
 }
 
@@ -134,13 +144,10 @@ async function deleteRule(ctx: ApiRequestContext): Promise<Reply> {
   const allowLockout = lockoutAllowed(ctx);
   const { db } = ctx.runtime;
   return db.write(() => {
-    const before = listClaimMappings(db);
     requireIfMatch(ctx, readListVersion(db));
-    if (!before.some((rule) => rule.id === id)) ruleNotFound(id);
-    const after = withRuleRemoved(before, id);
-    guard(ctx, allowLockout, before, after);
-    const version = saveClaimMappings(db, before, after);
-    return ok({}, listVersionHeaders(ctx, version));
+    if (!claimMappingExists(db, id)) ruleNotFound(id);
+    guarded(ctx, allowLockout, () => deleteClaimMapping(db, id));
+    return ok({}, listVersionHeaders(ctx, bumpListVersion(db)));
   });
 }
 

@@ -2,11 +2,13 @@
  * What a route works with: the running workspace, the request, and (for API routes) the caller.
  */
 import type { IncomingMessage } from "node:http";
+import type { ApiKeyVerifier } from "../auth/apiKeyVerifier";
 import type { FaultBook } from "../faults";
 import { formatEntityTag, ifMatchAccepts } from "../http/entityTag";
 import { preconditionFailed } from "../http/apiError";
 import type { Reply } from "../http/reply";
 import type { RateLimiter } from "../rateLimit";
+import type { ClientSecretVault } from "../login/clientSecretVault";
 import type { RequestLog } from "../requestLog";
 import type { StaleReads } from "../staleReads";
 import type { Principal } from "../store/apiKeys";
@@ -16,6 +18,10 @@ import type { WorkspaceView } from "../store/workspaceView";
 /** A running workspace: its database, settings, and the state its test hooks drive. */
 export interface WorkspaceRuntime {
   readonly db: WorkspaceDatabase;
+  /** Checks API key secrets, remembering those this process has verified. */
+  readonly apiKeys: ApiKeyVerifier;
+  /** Seals and opens the OIDC client secret with the workspace key. */
+  readonly vault: ClientSecretVault;
   /** The workspace's base URL, e.g. http://127.0.0.1:8080. */
   url: string;
   readonly torqCompatible: boolean;

@@ -11,7 +11,6 @@ import { allowLockoutRequested, guardProviderRemoval } from "../lockoutGuard";
 import { buildSsoProvider } from "../ssoProviderRecord";
 import { deleteSsoProvider, readSsoProvider, writeSsoProvider } from "../store/ssoProvider";
 import { readSsoSettings } from "../store/ssoSettings";
-import { sealedClientSecretAfter } from "../login/clientSecretVault";
 import { apiRoute, type ApiRequestContext, type Route } from "./context";
 
 const PROVIDER_PATH = `${API_BASE_PATH}/sso/provider`;
@@ -36,9 +35,7 @@ async function putProvider(ctx: ApiRequestContext): Promise<Reply> {
   const { db } = ctx.runtime;
   return db.write(() => {
     const previous = readSsoProvider(db);
-    const stored = buildSsoProvider(payload, previous, new Date(ctx.now).toISOString());
-    // [login] Keep the secret itself too, sealed, for the OIDC code flow's token request.
-    stored.clientSecretSealed = sealedClientSecretAfter(db, payload, previous);
+    const stored = buildSsoProvider(payload, previous, new Date(ctx.now).toISOString(), ctx.runtime.vault);
     if (!stored.record.enabled && !allowLockout) guardProviderRemoval("disable", readSsoSettings(db).sso_only);
     writeSsoProvider(db, stored);
     return ok(stored.record);

@@ -4,7 +4,7 @@ import { ok, type Reply } from "../http/reply";
 import type { RouteTable } from "../http/routeTable";
 import { readJsonBody } from "../http/requestBody";
 import { allowLockoutRequested, guardSsoOnly } from "../lockoutGuard";
-import { listClaimMappings } from "../store/claimMappings";
+import { storedListHasReachableOwnerEmailRule } from "../store/ownerEmailRules";
 import { readSsoProvider } from "../store/ssoProvider";
 import { writeSsoSettings } from "../store/ssoSettings";
 import { apiRoute, type ApiRequestContext, type Route } from "./context";
@@ -20,7 +20,7 @@ async function putSettings(ctx: ApiRequestContext): Promise<Reply> {
   const allowLockout = allowLockoutRequested(ctx.query);
   const { db } = ctx.runtime;
   return db.write(() => {
-    if (settings.sso_only && !allowLockout) guardSsoOnly(readSsoProvider(db)?.record.enabled, listClaimMappings(db));
+    if (settings.sso_only && !allowLockout) guardSsoOnly(readSsoProvider(db)?.record.enabled, storedListHasReachableOwnerEmailRule(db));
     writeSsoSettings(db, settings);
     return ok(settings);
   });

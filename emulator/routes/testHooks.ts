@@ -14,12 +14,12 @@ import { openRoute, type RequestContext, type Route } from "./context";
 
 async function addApiKey(ctx: RequestContext): Promise<Reply> {
   const { role: roleName } = await readJsonBody(ctx.req, createApiKeySchema);
-  const { db } = ctx.runtime;
-  const key: ApiKey = db.write(() => {
+  const { db, apiKeys } = ctx.runtime;
+  const key: ApiKey = await createApiKey(db, apiKeys, () => {
     const role = findRoleByName(db, roleName);
     if (role === undefined) throw invalidArgument("role", `role "${roleName}" is not a role of this workspace`);
-    return createApiKey(db, role);
-  }, { snapshot: false });
+    return role;
+  });
   return ok(key);
 }
 

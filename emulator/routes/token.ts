@@ -23,8 +23,8 @@ function basicCredentials(req: IncomingMessage): { clientId: string; clientSecre
 
 async function issueToken(ctx: RequestContext): Promise<Reply> {
   const { clientId, clientSecret } = basicCredentials(ctx.req);
-  const { db, tokenTtlSeconds } = ctx.runtime;
-  const principal = authenticateApiKey(db, clientId, clientSecret);
+  const { db, apiKeys, tokenTtlSeconds } = ctx.runtime;
+  const principal = await authenticateApiKey(db, apiKeys, clientId, clientSecret);
   if (principal === undefined) throw unauthenticated("invalid client credentials");
   const grantType = (await readFormBody(ctx.req)).get("grant_type");
   if (grantType === null || grantType === "") throw invalidArgument("grant_type", "grant_type is required (client_credentials)");

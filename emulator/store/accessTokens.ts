@@ -3,7 +3,7 @@
  * and are honoured by every server on the same file. Expired tokens are kept a day, so that they can
  * still be told apart from invalid ones (302 rather than 401).
  */
-import { hashSecret, newAccessToken } from "../auth/credentials";
+import { hashAccessToken, newAccessToken } from "../auth/credentials";
 import type { Principal } from "./apiKeys";
 import type { WorkspaceDatabase } from "./database";
 
@@ -16,7 +16,7 @@ export function issueAccessToken(db: WorkspaceDatabase, clientId: string, ttlSec
     () => {
       db.run("DELETE FROM access_tokens WHERE expires_at < :cutoff", { cutoff: now - KEEP_EXPIRED_MS });
       db.run("INSERT INTO access_tokens (token_hash, client_id, expires_at) VALUES (:token_hash, :client_id, :expires_at)", {
-        token_hash: hashSecret(token),
+        token_hash: hashAccessToken(token),
         client_id: clientId,
         expires_at: now + ttlSeconds * 1000,
       });
@@ -35,7 +35,7 @@ export function lookupAccessToken(db: WorkspaceDatabase, token: string, now: num
     `SELECT t.client_id, t.expires_at, r.scope_names
        FROM access_tokens t JOIN api_keys k ON k.client_id = t.client_id JOIN roles r ON r.id = k.role_id
       WHERE t.token_hash = :token_hash`,
-    { token_hash: hashSecret(token) },
+    { token_hash: hashAccessToken(token) },
   );
   if (row === undefined) return { kind: "unknown" };
   if (row.expires_at <= now) return { kind: "expired" };

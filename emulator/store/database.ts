@@ -3,7 +3,7 @@
  * or two servers on one file) queue instead of failing, and transactions that are synchronous from
  * BEGIN to COMMIT, so no lock is ever held across an `await`.
  */
-import { mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync } from "node:fs";
 import * as path from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import { unavailable } from "../http/apiError";
@@ -27,15 +27,13 @@ export class WorkspaceDatabase {
   private readonly statements = new Map<string, StatementSync>();
   beforeWrite: BeforeWrite | undefined;
 
-  /** Opens (creating it and its folder if needed) `file`, or an in-memory database for `:memory:`. */
+  /**
+   * Opens (creating it and its folder if needed) `file`, or an in-memory database for `:memory:`.
+   * A file it creates is mode 0600 (SQLite gives its -wal and -shm files the same mode), a folder
+   * it creates 0700: the file holds hashes and sealed values only, but they are nobody else's.
+   */
   constructor(readonly file: string) {
-    if (file !== ":memory:") {
-      try {
-        mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-      } catch {
-        // Opening the file below fails with SQLite's own reason, which the caller reports.
-      }
-    }
+    if (file !== ":memory:") createPrivately(file);
     this.db = new DatabaseSync(file);
     try {
       this.db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -127,6 +125,16 @@ export class WorkspaceDatabase {
 
   close(): void {
     if (this.db.isOpen) this.db.close();
+  }
+}
+
+/** Creates `file` empty with mode 0600 (and its missing folders 0700), unless it exists. */
+function createPrivately(file: string): void {
+  try {
+    mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
+    closeSync(openSync(file, "wx", 0o600));
+  } catch {
+    // It exists, or cannot be made: opening it below fails with SQLite's own reason if it must.
   }
 }
 

@@ -1,14 +1,8 @@
-/** Single values the workspace keeps by name: the Owner key, the list version, the SSO settings. */
+/** Single values the workspace keeps by name: the list version and the SSO settings. */
 import type { WorkspaceDatabase } from "./database";
 
 /** The names `meta` holds. */
-export type MetaKey =
-  | "owner_client_id"
-  | "owner_client_secret"
-  | "claim_mappings_version"
-  | "sso_only"
-  // [login] the key that seals the OIDC client secret at rest (emulator/login/clientSecretVault.ts).
-  | "client_secret_key";
+export type MetaKey = "claim_mappings_version" | "sso_only";
 
 /** The value kept under `key`, or undefined. */
 export function readMeta(db: WorkspaceDatabase, key: MetaKey): string | undefined {

@@ -2,14 +2,29 @@
  * The workspace database's tables, created on first open. `PRAGMA user_version` records the layout
  * so a later version can migrate a file written by this one.
  */
+import { EMAIL_CLAIM } from "../lockoutGuard";
 import type { WorkspaceDatabase } from "./database";
-import { PRESET_ROLES } from "./presetRoles";
+import { OWNER_ROLE_ID, PRESET_ROLES } from "./presetRoles";
 
 /**
- * 1: the workspace API. 2: test logins (emulator/login) — the sealed OIDC client secret column and
- * the login_requests and logins tables; a layout-1 file is brought up to 2 on open.
+ * 1: the workspace API. 2: test logins (emulator/login). 3: no secret in the file — API key secrets
+ * as scrypt hashes, the Owner key's secret and the sealing key derived from the workspace key
+ * (auth/workspaceKey.ts), the OIDC client secret only sealed — and claim mappings ordered by a
+ * sparse `position`, so a move rewrites one row. Files of layouts 1 and 2 held the Owner key's
+ * secret and the sealing key in clear; they are refused, not migrated (DataFileLayoutError).
  */
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
+
+/** A data file this version does not read: written by an older version, with secrets in clear, or by a newer one. */
+export class DataFileLayoutError extends Error {
+  override readonly name = "DataFileLayoutError";
+  readonly code = "DATA_FILE_LAYOUT";
+}
+
+// The lockout guard's queries (store/ownerEmailRules.ts) read these partial indexes; their WHERE
+// clauses must stay word for word the ones those queries use, or SQLite does not pick them.
+const OWNER_EMAIL_RULE = `claim_name = '${EMAIL_CLAIM}' AND role_id = '${OWNER_ROLE_ID}'`;
+const SHADOWING_RULE = `claim_name <> '${EMAIL_CLAIM}' AND role_id <> '${OWNER_ROLE_ID}'`;
 
 const TABLES = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -34,20 +49,23 @@ CREATE TABLE IF NOT EXISTS access_tokens (
   client_id TEXT NOT NULL REFERENCES api_keys(client_id) ON DELETE CASCADE,
   expires_at INTEGER NOT NULL
 );
+-- A rule's rank is 1 + the number of rules with a smaller position. Positions are sparse (appended
+-- rules go POSITION_STEP past the last), so a move rewrites only the moved rule (store/claimMappings.ts).
 CREATE TABLE IF NOT EXISTS claim_mappings (
   id TEXT PRIMARY KEY,
   claim_name TEXT NOT NULL,
   claim_value TEXT NOT NULL,
   role_id TEXT NOT NULL REFERENCES roles(id),
-  rank INTEGER NOT NULL
+  position INTEGER NOT NULL UNIQUE
 );
-CREATE INDEX IF NOT EXISTS claim_mappings_by_rank ON claim_mappings(rank);
+CREATE INDEX IF NOT EXISTS claim_mappings_by_claim ON claim_mappings(claim_name, claim_value, position);
+CREATE INDEX IF NOT EXISTS claim_mappings_owner_email ON claim_mappings(position) WHERE ${OWNER_EMAIL_RULE};
+CREATE INDEX IF NOT EXISTS claim_mappings_shadowing ON claim_mappings(position) WHERE ${SHADOWING_RULE};
 CREATE TABLE IF NOT EXISTS sso_provider (
   singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
   record TEXT NOT NULL,
-  client_secret_hash TEXT,
-  -- [login] the client secret itself, sealed with the file's own key, for the OIDC code flow's
-  -- token request (emulator/login/clientSecretVault.ts); never served by the API.
+  -- The OIDC client secret, sealed with a key derived from the workspace key, which is not in this
+  -- file (emulator/login/clientSecretVault.ts); never served by the API.
   client_secret_sealed TEXT
 );
 CREATE TABLE IF NOT EXISTS idempotency_keys (
@@ -83,19 +101,21 @@ CREATE TABLE IF NOT EXISTS logins (
 );
 `;
 
-/** Whether `table` has `column` (layout-1 files lack the columns layout 2 added). */
-function hasColumn(db: WorkspaceDatabase, table: string, column: string): boolean {
-  return db.all<{ name: string }>(`PRAGMA table_info(${table})`).some((row) => row.name === column);
-}
-
-/** Creates the tables and the preset roles if missing; refuses a file from a newer layout. */
+/** Creates the tables and the preset roles if missing; refuses a file of another layout. */
 export function migrate(db: WorkspaceDatabase): void {
   const version = db.get<{ user_version: number }>("PRAGMA user_version")!.user_version;
   if (version > SCHEMA_VERSION) {
-    throw new Error(`the data file ${db.file} was written by a newer version (layout ${version}; this one reads ${SCHEMA_VERSION})`);
+    throw new DataFileLayoutError(`the data file ${db.file} was written by a newer version (layout ${version}; this one reads ${SCHEMA_VERSION})`);
+  }
+  if (version > 0 && version < SCHEMA_VERSION) {
+    // Refused rather than migrated: such a file kept the Owner key's secret and the sealing key in
+    // clear, and rewriting rows does not scrub them from free pages and old WAL frames.
+    throw new DataFileLayoutError(
+      `the data file ${db.file} was written by an older version that kept its secrets in clear (layout ${version}); ` +
+        `start with a new data file (or delete this one and its -wal and -shm files)`,
+    );
   }
   db.exec(TABLES);
-  if (!hasColumn(db, "sso_provider", "client_secret_sealed")) db.exec("ALTER TABLE sso_provider ADD COLUMN client_secret_sealed TEXT");
   for (const role of PRESET_ROLES) {
     db.run(
       `INSERT OR IGNORE INTO roles (id, name, description, scope_names, is_custom)

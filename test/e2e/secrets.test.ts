@@ -5,7 +5,9 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { createProject, startWorkspace, type PulumiProject, type RunResult } from "./harness";
-import type { Workspace } from "../../emulator";
+import { keyFileOf, type Workspace } from "../../emulator";
+import { WorkspaceKey } from "../../emulator/auth/workspaceKey";
+import { ClientSecretVault } from "../../emulator/login/clientSecretVault";
 
 /** Canary client secrets: any occurrence of one outside the encrypted config is a leak. */
 const CANARY = "canary-7f3a9c1e-not-for-logs";
@@ -48,12 +50,15 @@ for (const mode of MODES) describe(`the OIDC client secret never appears in plai
     if (!mode.fromEnvironment) await project.ok(["config", "set", "--secret", "oidcClientSecret", value]);
   }
 
-  /** The hash the workspace stored for the client secret, read from its data file. */
-  function storedSecretHash(): string | null {
+  /** The client secret the workspace stored, sealed in its data file, opened with its key file. */
+  function storedSecret(): string | null {
     const db = new DatabaseSync(dataFile, { readOnly: true });
     try {
-      const row = db.prepare("SELECT client_secret_hash FROM sso_provider WHERE singleton = 1").get() as { client_secret_hash: string | null } | undefined;
-      return row?.client_secret_hash ?? null;
+      const row = db.prepare("SELECT client_secret_sealed FROM sso_provider WHERE singleton = 1").get() as { client_secret_sealed: string | null } | undefined;
+      const sealed = row?.client_secret_sealed ?? null;
+      if (sealed === null) return null;
+      const key = WorkspaceKey.parse(readFileSync(keyFileOf(dataFile), "utf8"), "the key file");
+      return new ClientSecretVault(key.clientSecretSealingKey()).open(sealed);
     } finally {
       db.close();
     }
@@ -103,7 +108,7 @@ for (const mode of MODES) describe(`the OIDC client secret never appears in plai
     const up = await run(["up", "--yes", ...VERBOSE]);
     expect(up.code, up.output.slice(-4000)).to.equal(0);
     expect(up.output.length, "the verbose log really is verbose").to.be.greaterThan(50_000);
-    expect(storedSecretHash()).to.equal(sha256Hex(CANARY));
+    expect(storedSecret()).to.equal(CANARY);
   });
 
   it("is not in `pulumi stack export`: the input is ciphertext, the output only a keyed digest", async () => {
@@ -127,7 +132,7 @@ for (const mode of MODES) describe(`the OIDC client secret never appears in plai
   it("is not in the verbose log of `pulumi up` applying the rotation", async () => {
     const up = await run(["up", "--yes", ...VERBOSE]);
     expect(up.code).to.equal(0);
-    expect(storedSecretHash()).to.equal(sha256Hex(SECOND_CANARY));
+    expect(storedSecret()).to.equal(SECOND_CANARY);
   });
 
   it("is not in the verbose log of `pulumi refresh`, which finds nothing to change", async () => {
@@ -135,7 +140,7 @@ for (const mode of MODES) describe(`the OIDC client secret never appears in plai
     expect(refresh.code, refresh.output.slice(-4000)).to.equal(0);
   });
 
-  it("is kept by the workspace only as a hash: not in its data files, its request log, nor GET /sso/provider", async () => {
+  it("is kept by the workspace only sealed: not in its data files, its request log, nor GET /sso/provider", async () => {
     const body = await rawGet("/public/v1alpha/sso/provider");
     expectNoCanary("GET /sso/provider", body);
     expect(body).to.not.include(sha256Hex(SECOND_CANARY));
@@ -163,6 +168,6 @@ for (const mode of MODES) describe(`the OIDC client secret never appears in plai
     const failed = await run(["up", "--yes", "--skip-preview", ...VERBOSE]);
     expect(failed.code).to.not.equal(0);
     expect(failed.output).to.include("PUT");
-    expect(storedSecretHash(), "the failed write left the second secret in place").to.equal(sha256Hex(SECOND_CANARY));
+    expect(storedSecret(), "the failed write left the second secret in place").to.equal(SECOND_CANARY);
   });
 });

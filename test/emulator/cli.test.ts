@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { tokenResponseSchema } from "../../provider/schemas/api";
@@ -42,6 +43,39 @@ describe("torq-sso workspace serve", () => {
     const [code] = (await once(child, "exit")) as [number | null];
     expect(code).to.equal(0);
     expect(stdout.trim().split("\n")).to.have.length(1);
+  });
+
+  for (const help of ["--help", "-h"]) {
+    it(`prints its usage and options on stdout with ${help}, exit 0, without starting`, async () => {
+      const child = spawn(process.execPath, [CLI, "workspace", "serve", "--data", join(dir, "ws.db"), help], { stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "";
+      child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+      const [code] = (await once(child, "exit")) as [number | null];
+      expect(code).to.equal(0);
+      expect(stdout.split("\n")[0]).to.equal("usage: torq-sso workspace serve [--port N] [--data FILE] [--test-hooks] [--torq-compatible] [--json]");
+      for (const option of ["--port N", "--data FILE", "--test-hooks", "--torq-compatible", "--json", "TORQ_LOCAL_WORKSPACE_KEY"]) expect(stdout).to.contain(option);
+      expect(existsSync(join(dir, "ws.db")), "nothing was started").to.equal(false);
+    });
+  }
+
+  it("answers --help for the workspace group (exit 0) and names a missing or unknown subcommand (exit 2)", async () => {
+    const run = async (...args: string[]) => {
+      const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+      child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+      const [code] = (await once(child, "exit")) as [number | null];
+      return { code, stdout, stderr };
+    };
+    const group = await run("workspace", "--help");
+    expect(group.code).to.equal(0);
+    expect(group.stdout).to.contain("torq-sso workspace serve [--port N]");
+    expect(await run("workspace")).to.deep.equal({ code: 2, stdout: "", stderr: "torq-sso: workspace needs a command (see torq-sso workspace --help)\n" });
+    expect(await run("workspace", "start")).to.deep.equal({ code: 2, stdout: "", stderr: "torq-sso: unknown command 'workspace start' (see torq-sso workspace --help)\n" });
+    const overview = await run("--help");
+    expect(overview.code).to.equal(0);
+    for (const command of ["workspace serve", "metadata inspect", "evaluate", "review", "test-login"]) expect(overview.stdout).to.contain(`\n  ${command} `);
   });
 
   for (const args of [["--port", "http"], ["--port", "70000"], ["--bogus"], ["extra"], ["--data"]]) {

@@ -58,6 +58,55 @@ describe("the workspace's lockout guard (LOCKOUT_PREVENTED)", () => {
       expect((await ws.owner.call("DELETE", api(`/sso/claim_mappings/${first.id}`))).status).to.equal(200);
     });
 
+    describe("shadowing by a rule on another claim (an owner's groups are unknown)", () => {
+      it("refuses moving a group rule that gives another role above the only owner e-mail rule", async () => {
+        const owner = await ws.owner.createRule("email", "boss@x.io", ownerRoleId);
+        const everyone = await ws.owner.createRule("groups", "everyone", viewerRoleId);
+        const refused = await ws.owner.call("PATCH", api(`/sso/claim_mappings/${everyone.id}`), { json: { rank: 1 } });
+        expect(expectApiError(refused, LOCKOUT)).to.contain(owner.id);
+        expect(await ws.owner.listRules()).to.deep.equal([owner, everyone]);
+      });
+
+      it("refuses turning an Owner-giving group rule above the only owner e-mail rule into another role", async () => {
+        const admins = await ws.owner.createRule("groups", "admins", ownerRoleId);
+        const owner = await ws.owner.createRule("email", "boss@x.io", ownerRoleId);
+        expectApiError(await ws.owner.call("PATCH", api(`/sso/claim_mappings/${admins.id}`), { json: { role_id: viewerRoleId } }), LOCKOUT);
+        expect(await ws.owner.listRules()).to.deep.equal([admins, owner]);
+      });
+
+      it("refuses deleting the owner e-mail rule above a group rule when the one left below it is shadowed", async () => {
+        const first = await ws.owner.createRule("email", "a@x.io", ownerRoleId);
+        await ws.owner.createRule("groups", "everyone", viewerRoleId);
+        await ws.owner.createRule("email", "b@x.io", ownerRoleId);
+        expectApiError(await ws.owner.call("DELETE", api(`/sso/claim_mappings/${first.id}`)), LOCKOUT);
+      });
+
+      it("allows a group rule that gives Owner above the owner e-mail rule", async () => {
+        await ws.owner.createRule("email", "boss@x.io", ownerRoleId);
+        const admins = await ws.owner.createRule("groups", "admins", ownerRoleId);
+        expect((await ws.owner.call("PATCH", api(`/sso/claim_mappings/${admins.id}`), { json: { rank: 1 } })).status).to.equal(200);
+      });
+
+      it("allows a group rule that gives another role above one owner e-mail rule while another stays above it", async () => {
+        await ws.owner.createRule("email", "a@x.io", ownerRoleId);
+        await ws.owner.createRule("email", "b@x.io", ownerRoleId);
+        const everyone = await ws.owner.createRule("groups", "everyone", viewerRoleId);
+        expect((await ws.owner.call("PATCH", api(`/sso/claim_mappings/${everyone.id}`), { json: { rank: 2 } })).status).to.equal(200);
+      });
+
+      it("allows an e-mail rule for another address above the owner e-mail rule (the owner's e-mail is known)", async () => {
+        await ws.owner.createRule("email", "boss@x.io", ownerRoleId);
+        const other = await ws.owner.createRule("email", "someone@x.io", viewerRoleId);
+        expect((await ws.owner.call("PATCH", api(`/sso/claim_mappings/${other.id}`), { json: { rank: 1 } })).status).to.equal(200);
+      });
+
+      it("lets the later of two owner e-mail rules for one address take over when the first is deleted", async () => {
+        const first = await ws.owner.createRule("email", "boss@x.io", ownerRoleId);
+        await ws.owner.createRule("email", "boss@x.io", ownerRoleId);
+        expect((await ws.owner.call("DELETE", api(`/sso/claim_mappings/${first.id}`))).status).to.equal(200);
+      });
+    });
+
     it("does not refuse writes to a list that had no reachable owner e-mail mapping", async () => {
       const group = await ws.owner.createRule("groups", "admins", ownerRoleId);
       expect((await ws.owner.call("DELETE", api(`/sso/claim_mappings/${group.id}`))).status).to.equal(200);
@@ -96,6 +145,16 @@ describe("the workspace's lockout guard (LOCKOUT_PREVENTED)", () => {
       await ws.owner.createRule("email", "boss@x.io", viewerRoleId);
       await ws.owner.createRule("email", "boss@x.io", ownerRoleId);
       expectApiError(await putSsoOnly(), LOCKOUT);
+    });
+
+    it("is refused when a group rule that gives another role is above the only owner e-mail rule, and accepted when it gives Owner", async () => {
+      expect(await putProvider()).to.equal(200);
+      const group = await ws.owner.createRule("groups", "everyone", viewerRoleId);
+      await ws.owner.createRule("email", "boss@x.io", ownerRoleId);
+      const message = expectApiError(await putSsoOnly(), LOCKOUT);
+      expect(message).to.contain("lockout").and.to.contain("reachable owner e-mail mapping");
+      expect((await ws.owner.call("PATCH", api(`/sso/claim_mappings/${group.id}?allow_lockout=true`), { json: { role_id: ownerRoleId } })).status).to.equal(200);
+      expect((await putSsoOnly()).status).to.equal(200);
     });
 
     it("is accepted with an enabled provider and a reachable owner e-mail mapping; allow_lockout=true overrides", async () => {

@@ -38,7 +38,10 @@ export interface LoginFixture {
   /** Starts a SAML login and returns the AuthnRequest the workspace sent. */
   startSamlLogin(): Promise<AuthnRequestSummary>;
   /** POSTs a SAML Response (XML) to the workspace's ACS URL. */
-  postSamlResponse(xml: string): Promise<{ status: number; body: { message?: string; details?: { metadata?: Record<string, string> }[]; role?: string } }>;
+  postSamlResponse(xml: string): Promise<{
+    status: number;
+    body: { message?: string; details?: { metadata?: Record<string, string> }[]; role?: string; email?: string; claims?: Record<string, string | string[]> };
+  }>;
   close(): Promise<void>;
 }
 

@@ -90,6 +90,32 @@ describe("test logins over OpenID Connect (dev oidc-provider on loopback)", func
       expect(body.message).to.match(/already completed .*replayed answer refused/);
     });
 
+    it("does not let a forged answer with the real state use it up: the real answer still signs in, and its replay is refused", async () => {
+      const forged: { status: number; loginError: string | undefined }[] = [];
+      let real: URL | undefined;
+      const outcome = await fx.signIn("dev", {
+        observe: async ({ url }) => {
+          if (url.pathname !== "/__/auth/handler") return;
+          real = url;
+          // Before the real answer arrives: a made-up code, and a made-up IdP error, with its state.
+          for (const bend of [(u: URL) => u.searchParams.set("code", "forged-code"), (u: URL) => u.searchParams.set("error", "access_denied")]) {
+            const fake = new URL(url);
+            bend(fake);
+            const answer = await fetch(fake);
+            forged.push({ status: answer.status, loginError: loginErrorOf((await answer.json()) as never) });
+          }
+        },
+      });
+      expect(forged).to.deep.equal([
+        { status: 401, loginError: "OIDC_INVALID_RESPONSE" },
+        { status: 401, loginError: "OIDC_IDP_ERROR" },
+      ]);
+      expect(outcome.granted && outcome.result.role).to.equal("Operator");
+      const replay = await fetch(real!);
+      expect(replay.status).to.equal(401);
+      expect(loginErrorOf((await replay.json()) as never)).to.equal("OIDC_STATE_REPLAYED");
+    });
+
     it("refuses an answer whose state it never issued: OIDC_STATE_UNKNOWN", async () => {
       const response = await fetch(`${fx.workspace.url}/__/auth/handler?code=forged&state=forged-state`);
       expect(response.status).to.equal(401);
@@ -147,6 +173,31 @@ describe("test logins over OpenID Connect (dev oidc-provider on loopback)", func
       expect(await fx.roleOf("owner")).to.equal("Owner");
       expect(await fx.roleOf("dev")).to.equal("Operator");
       expect(await fx.roleOf("viewer")).to.equal("Viewer");
+    });
+
+    it("does not let a forged ID token posted with the real state use it up: the real post still signs in, and its replay is refused", async () => {
+      const forged: { status: number; loginError: string | undefined; message: string }[] = [];
+      let real: { url: URL; body: string } | undefined;
+      const post = (url: URL, body: string) => fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body });
+      const outcome = await fx.signIn("viewer", {
+        observe: async ({ method, url, body }) => {
+          if (method !== "POST" || url.pathname !== "/__/auth/handler" || body === undefined) return;
+          real = { url, body };
+          const form = new URLSearchParams(body);
+          const [header, payload, signature] = form.get("id_token")!.split(".");
+          const claims = JSON.parse(Buffer.from(payload!, "base64url").toString("utf8")) as Record<string, unknown>;
+          // The real token with its e-mail changed to the owner's: the signature no longer matches.
+          form.set("id_token", `${header}.${Buffer.from(JSON.stringify({ ...claims, email: "owner@example.com" })).toString("base64url")}.${signature}`);
+          const answer = await post(url, form.toString());
+          const answerBody = (await answer.json()) as { message: string };
+          forged.push({ status: answer.status, loginError: loginErrorOf(answerBody as never), message: answerBody.message });
+        },
+      });
+      expect(forged.map(({ status, loginError }) => ({ status, loginError }))).to.deep.equal([{ status: 401, loginError: "OIDC_INVALID_RESPONSE" }]);
+      expect(outcome.granted && outcome.result).to.deep.include({ email: "viewer@example.com", role: "Viewer" });
+      const replay = await post(real!.url, real!.body);
+      expect(replay.status).to.equal(401);
+      expect(loginErrorOf((await replay.json()) as never)).to.equal("OIDC_STATE_REPLAYED");
     });
 
     it("refuses a posted ID token it did not ask for", async () => {

@@ -108,6 +108,41 @@ describe("the SAML path refuses attacks, each with a clear reason", function () 
     await expectRefused(`<!DOCTYPE r [<!ENTITY a "aaaa">]>${xml}`, "SAML_NOT_XML", /DOCTYPE; DTDs are refused/);
   });
 
+  describe("two IdP-signed AttributeStatements", () => {
+    const user = (name: string) => fx.idps.users.find((u) => u.name === name)!;
+
+    it("gives a multi-valued attribute the union of its values across the statements", async () => {
+      const { xml } = await genuine({ user: user("viewer"), extraAttributeStatements: [{ groups: ["engineering"], department: ["r&d"] }] });
+      const { status, body } = await fx.postSamlResponse(xml);
+      expect(status, body.message).to.equal(200);
+      expect(body.role).to.equal("Operator");
+      expect(body.claims).to.deep.equal({ email: "viewer@example.com", name: "Vic Viewer", groups: ["everyone", "engineering"], department: "r&d" });
+    });
+
+    it("accepts the same e-mail address in both statements", async () => {
+      const { status, body } = await fx.postSamlResponse((await genuine({ extraAttributeStatements: [{ email: ["dev@example.com"] }] })).xml);
+      expect(status, body.message).to.equal(200);
+      expect(body.claims?.["email"]).to.equal("dev@example.com");
+    });
+
+    it("refuses two different e-mail addresses (the later one is not taken), and the genuine answer still signs in", async () => {
+      const { xml, requestId } = await genuine({ extraAttributeStatements: [{ email: ["owner@example.com"] }] });
+      await expectRefused(
+        xml,
+        "SAML_CONFLICTING_CLAIMS",
+        /gives the e-mail address, a single-valued claim, 2 different values \("dev@example\.com", "owner@example\.com"\).*sign-in refused/,
+      );
+      expect((await fx.logins()).at(-1)).to.deep.include({ outcome: "refused", reason: "SAML_CONFLICTING_CLAIMS", role: null });
+      const real = await fx.postSamlResponse((await genuine({ inResponseTo: requestId })).xml);
+      expect(real.status, real.body.message).to.equal(200);
+      expect(real.body.role).to.equal("Operator");
+    });
+
+    it("refuses two different e-mail addresses under two of its names in one statement", async () => {
+      await expectRefused((await genuine({ attributes: { mail: ["owner@example.com"] } })).xml, "SAML_CONFLICTING_CLAIMS", /2 different values/);
+    });
+  });
+
   describe("XML signature wrapping", () => {
     /** An unsigned assertion saying the user is the owner, with the ID of the signed one. */
     function evilAssertion(signedXml: string): string {

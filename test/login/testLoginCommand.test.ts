@@ -29,6 +29,13 @@ describe("torq-sso test-login", function () {
   });
   after(() => fx?.close());
 
+  it("prints its usage and options on stdout with --help, exit 0, without signing in", async () => {
+    const run = await cli(["test-login", "--help"]);
+    expect(run).to.deep.include({ code: 0, stderr: "" });
+    expect(run.stdout.split("\n")[0]).to.equal("usage: torq-sso test-login --user NAME [--workspace URL] [--login-hint EMAIL] [--expect-role ROLE] [--json]");
+    for (const option of ["--user NAME", "--workspace URL", "--login-hint EMAIL", "--expect-role ROLE", "--json"]) expect(run.stdout).to.contain(option);
+  });
+
   it("signs a named test user in and prints the role and the rule that gave it", async () => {
     const run = await cli(["test-login", "--workspace", fx.workspace.url, "--user", "dev"]);
     expect(run).to.deep.include({ code: 0, stderr: "" });

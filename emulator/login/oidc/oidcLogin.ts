@@ -1,9 +1,11 @@
 /**
  * OpenID Connect sign-in with openid-client: the authorization request (code flow with PKCE, state
  * and nonce; or the implicit flow, `response_type=id_token` posted back with `response_mode=form_post`)
- * and the answer's validation: state taken once, code exchanged with the verifier, ID token checked
+ * and the answer's validation: state looked up, code exchanged with the verifier, ID token checked
  * (issuer, audience, signature, nonce, expiry) by openid-client; UserInfo fills in claims the ID
- * token leaves out.
+ * token leaves out. Only an answer that validated takes its state (once, atomically): a forged
+ * answer carrying a genuine state — a bad code, a bad ID token, a made-up IdP error — is refused
+ * without using the state up, so the genuine answer that follows still signs the user in.
  */
 import * as oidc from "openid-client";
 import type { Claims } from "../../../provider/schemas/claimMappings";
@@ -11,7 +13,7 @@ import type { SsoProviderRecord } from "../../../provider/schemas/api";
 import { normaliseOidcClaims } from "../claims";
 import { loginRedirectUrl, type LoginContext } from "../loginContext";
 import { LoginError } from "../loginErrors";
-import { saveLoginRequest, takeLoginRequest, type LoginRequest } from "../store/loginRequests";
+import { findLoginRequest, saveLoginRequest, takeLoginRequest, type LoginRequest } from "../store/loginRequests";
 import { describeOidcError, oidcConfiguration, type OidcClientSettings } from "./oidcClientConfiguration";
 
 /** The IdP URL to send the user to. `loginHint` is forwarded only when the provider's `send_login_hint` is on. */
@@ -44,19 +46,49 @@ export async function startOidcLogin(
   return oidc.buildAuthorizationUrl(configuration, parameters).href;
 }
 
-/** The request this answer's `state` belongs to, taken so it cannot be answered twice. */
-function takeState(ctx: LoginContext, state: string | null): LoginRequest {
+function stateReplayed(usedAt: number): LoginError {
+  return new LoginError("OIDC_STATE_REPLAYED", `the answer's state belongs to a login already completed at ${new Date(usedAt).toISOString()}: replayed answer refused`);
+}
+
+function stateExpired(): LoginError {
+  return new LoginError("OIDC_STATE_EXPIRED", "the login this answer belongs to was started more than 10 minutes ago; start again");
+}
+
+function stateUnknown(): LoginError {
+  return new LoginError("OIDC_STATE_UNKNOWN", "the answer's state matches no login this workspace started (forged, or from another workspace)");
+}
+
+/** The pending request this answer's `state` belongs to; looked up, not taken (see takeState). */
+function pendingState(ctx: LoginContext, state: string | null): LoginRequest {
   if (state === null || state === "") throw new LoginError("BAD_CALLBACK", "the IdP's answer has no state parameter");
-  const taken = takeLoginRequest(ctx.db, "oidc", state, ctx.now);
+  const found = findLoginRequest(ctx.db, "oidc", state, ctx.now);
+  switch (found.status) {
+    case "pending":
+      return found.request;
+    case "unknown":
+      throw stateUnknown();
+    case "used":
+      throw stateReplayed(found.usedAt);
+    case "expired":
+      throw stateExpired();
+  }
+}
+
+/**
+ * Takes the state of an answer that has validated, in one atomic write: of two valid answers to one
+ * login (a replay racing the original), only the first gets past here.
+ */
+function takeState(ctx: LoginContext, request: LoginRequest): void {
+  const taken = takeLoginRequest(ctx.db, "oidc", request.id, ctx.now);
   switch (taken.status) {
     case "fresh":
-      return taken.request;
+      return;
     case "unknown":
-      throw new LoginError("OIDC_STATE_UNKNOWN", "the answer's state matches no login this workspace started (forged, or from another workspace)");
+      throw stateUnknown();
     case "used":
-      throw new LoginError("OIDC_STATE_REPLAYED", `the answer's state belongs to a login already completed at ${new Date(taken.usedAt).toISOString()}: replayed answer refused`);
+      throw stateReplayed(taken.usedAt);
     case "expired":
-      throw new LoginError("OIDC_STATE_EXPIRED", "the login this answer belongs to was started more than 10 minutes ago; start again");
+      throw stateExpired();
   }
 }
 
@@ -83,7 +115,7 @@ async function claimsWithUserInfo(
 
 /** Validates a code-flow answer (`GET <redirect>?code&state`) and returns the identity's claims. */
 export async function finishOidcCodeLogin(ctx: LoginContext, settings: OidcClientSettings, query: URLSearchParams): Promise<Claims> {
-  const request = takeState(ctx, query.get("state"));
+  const request = pendingState(ctx, query.get("state"));
   refuseIdpError(query);
   if (settings.grantType !== "code" || request.codeVerifier === null) {
     throw new LoginError("PROVIDER_CHANGED", "the provider's grant type changed while this login was under way; start again");
@@ -99,7 +131,9 @@ export async function finishOidcCodeLogin(ctx: LoginContext, settings: OidcClien
       expectedNonce: request.nonce ?? undefined,
       idTokenExpected: true,
     });
-    return await claimsWithUserInfo(configuration, tokens.claims()!, tokens.access_token);
+    const claims = await claimsWithUserInfo(configuration, tokens.claims()!, tokens.access_token);
+    takeState(ctx, request);
+    return claims;
   } catch (err) {
     if (err instanceof LoginError) throw err;
     throw new LoginError("OIDC_INVALID_RESPONSE", `the IdP's answer did not validate: ${describeOidcError(err)}`);
@@ -108,7 +142,7 @@ export async function finishOidcCodeLogin(ctx: LoginContext, settings: OidcClien
 
 /** Validates an implicit-flow answer (the form the IdP has the browser POST) and returns the identity's claims. */
 export async function finishOidcImplicitLogin(ctx: LoginContext, settings: OidcClientSettings, form: URLSearchParams): Promise<Claims> {
-  const request = takeState(ctx, form.get("state"));
+  const request = pendingState(ctx, form.get("state"));
   refuseIdpError(form);
   if (settings.grantType !== "implicit" || request.nonce === null) {
     throw new LoginError("PROVIDER_CHANGED", "the provider's grant type changed while this login was under way; start again");
@@ -119,10 +153,12 @@ export async function finishOidcImplicitLogin(ctx: LoginContext, settings: OidcC
     headers: { "content-type": "application/x-www-form-urlencoded" },
     body: form.toString(),
   });
+  let idToken: oidc.IDToken;
   try {
-    const idToken = await oidc.implicitAuthentication(configuration, answer, request.nonce, { expectedState: request.id });
-    return normaliseOidcClaims(idToken);
+    idToken = await oidc.implicitAuthentication(configuration, answer, request.nonce, { expectedState: request.id });
   } catch (err) {
     throw new LoginError("OIDC_INVALID_RESPONSE", `the IdP's answer did not validate: ${describeOidcError(err)}`);
   }
+  takeState(ctx, request);
+  return normaliseOidcClaims(idToken);
 }

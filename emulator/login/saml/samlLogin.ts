@@ -8,6 +8,8 @@
  * - the assertion's Issuer must be the configured IdP entity ID (`issuer`);
  * - the configured signing certificate must be within its validity period;
  * - the Response's Destination and the SubjectConfirmation's Recipient must be the ACS URL;
+ * - attributes are read from every AttributeStatement (assertionAttributes.ts), and an e-mail
+ *   address given two different values is refused (claims.ts);
  * - each AuthnRequest ID is answered once (login_requests), so a response cannot be replayed.
  */
 import { SAML, SamlStatusError, ValidateInResponseTo, type CacheProvider, type Profile } from "@node-saml/node-saml";
@@ -19,13 +21,8 @@ import type { WorkspaceDatabase } from "../../store/database";
 import { emailOf, normaliseSamlClaims } from "../claims";
 import { loginRedirectUrl, SP_AUDIENCE, type LoginContext } from "../loginContext";
 import { LoginError } from "../loginErrors";
-import {
-  LOGIN_REQUEST_TTL_MS,
-  loginRequestPending,
-  loginRequestUsedAt,
-  saveLoginRequest,
-  takeLoginRequest,
-} from "../store/loginRequests";
+import { findLoginRequest, LOGIN_REQUEST_TTL_MS, loginRequestPending, saveLoginRequest, takeLoginRequest } from "../store/loginRequests";
+import { assertionAttributes } from "./assertionAttributes";
 import { outlineSamlResponse, type ResponseOutline } from "./responseOutline";
 
 const ASSERTION_NS = "urn:oasis:names:tc:SAML:2.0:assertion";
@@ -101,16 +98,17 @@ function requirePendingRequest(ctx: LoginContext, outline: ResponseOutline): str
   if (id === undefined || id === "") {
     throw new LoginError("SAML_REQUEST_UNKNOWN", "the response has no InResponseTo: the workspace accepts only answers to its own AuthnRequests (IdP-initiated sign-in is not accepted)");
   }
-  if (loginRequestPending(ctx.db, "saml", id, ctx.now) !== undefined) return id;
-  const usedAt = loginRequestUsedAt(ctx.db, id);
-  if (usedAt !== undefined) {
-    throw new LoginError("SAML_REPLAYED", `the response answers AuthnRequest ${id.slice(0, 80)}, already answered at ${new Date(usedAt).toISOString()}: replayed response refused`);
+  const found = findLoginRequest(ctx.db, "saml", id, ctx.now);
+  switch (found.status) {
+    case "pending":
+      return id;
+    case "used":
+      throw new LoginError("SAML_REPLAYED", `the response answers AuthnRequest ${id.slice(0, 80)}, already answered at ${new Date(found.usedAt).toISOString()}: replayed response refused`);
+    case "expired":
+      throw new LoginError("SAML_REQUEST_EXPIRED", `the response answers an AuthnRequest sent more than ${LOGIN_REQUEST_TTL_MS / 60_000} minutes ago; start again`);
+    case "unknown":
+      throw new LoginError("SAML_REQUEST_UNKNOWN", `the response answers AuthnRequest ${id.slice(0, 80)}, which this workspace never sent`);
   }
-  const taken = takeLoginRequest(ctx.db, "saml", id, ctx.now);
-  if (taken.status === "expired") {
-    throw new LoginError("SAML_REQUEST_EXPIRED", `the response answers an AuthnRequest sent more than ${LOGIN_REQUEST_TTL_MS / 60_000} minutes ago; start again`);
-  }
-  throw new LoginError("SAML_REQUEST_UNKNOWN", `the response answers AuthnRequest ${id.slice(0, 80)}, which this workspace never sent`);
 }
 
 /** Which key signed, for the message: the certificate the signature carries, when it is not the configured one. */
@@ -173,9 +171,10 @@ function recipientsOf(profile: Profile): string[] {
     .filter((recipient): recipient is string => recipient !== undefined);
 }
 
-function attributesOf(profile: Profile): Record<string, unknown> {
-  const attributes = profile["attributes"];
-  return attributes !== null && typeof attributes === "object" ? (attributes as Record<string, unknown>) : {};
+/** The verified assertion's attributes, from all its AttributeStatements (node-saml keeps only the last of a repeated Name). */
+function attributesOf(profile: Profile): Record<string, string | string[]> {
+  const xml = profile.getAssertionXml?.();
+  return xml === undefined ? {} : assertionAttributes(xml);
 }
 
 /** Validates the posted SAMLResponse and returns the identity's claims. */

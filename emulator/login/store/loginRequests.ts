@@ -54,6 +54,26 @@ export function saveLoginRequest(db: WorkspaceDatabase, request: LoginRequest): 
   );
 }
 
+/** What an answer's request id stands for, looked at without taking it. */
+export type FoundLoginRequest =
+  | { status: "pending"; request: LoginRequest }
+  | { status: "unknown" }
+  | { status: "used"; usedAt: number }
+  | { status: "expired" };
+
+/**
+ * The request `id` of `protocol` as it stands, without taking it: an answer is checked against a
+ * pending request first and takes it only once it has validated, so a forged answer that carries
+ * a genuine id cannot use up the genuine login.
+ */
+export function findLoginRequest(db: WorkspaceDatabase, protocol: "oidc" | "saml", id: string, now: number): FoundLoginRequest {
+  const row = db.get<Row>("SELECT * FROM login_requests WHERE id = :id AND protocol = :protocol", { id, protocol });
+  if (row === undefined) return { status: "unknown" };
+  if (row.consumed_at !== null) return { status: "used", usedAt: row.consumed_at };
+  if (now - row.created_at > LOGIN_REQUEST_TTL_MS) return { status: "expired" };
+  return { status: "pending", request: { id, protocol, nonce: row.nonce, codeVerifier: row.code_verifier, createdAt: row.created_at } };
+}
+
 /** The request `id` of `protocol`, when it is fresh and unused; whatever the outcome, it cannot be taken again. */
 export function takeLoginRequest(db: WorkspaceDatabase, protocol: "oidc" | "saml", id: string, now: number): TakenLoginRequest {
   return db.write(
@@ -73,22 +93,6 @@ export function takeLoginRequest(db: WorkspaceDatabase, protocol: "oidc" | "saml
 
 /** Whether request `id` is waiting for its answer (sent, unused, not expired). */
 export function loginRequestPending(db: WorkspaceDatabase, protocol: "oidc" | "saml", id: string, now: number): LoginRequest | undefined {
-  const row = db.get<Row>("SELECT * FROM login_requests WHERE id = :id AND protocol = :protocol AND consumed_at IS NULL", { id, protocol });
-  if (row === undefined || now - row.created_at > LOGIN_REQUEST_TTL_MS) return undefined;
-  return { id, protocol, nonce: row.nonce, codeVerifier: row.code_verifier, createdAt: row.created_at };
-}
-
-/** When request `id` was used, if it was. */
-export function loginRequestUsedAt(db: WorkspaceDatabase, id: string): number | undefined {
-  return db.get<{ consumed_at: number | null }>("SELECT consumed_at FROM login_requests WHERE id = :id", { id })?.consumed_at ?? undefined;
-}
-
-/** Marks request `id` used (SAML: node-saml's cache removal). */
-export function markLoginRequestUsed(db: WorkspaceDatabase, id: string, now: number): void {
-  db.write(
-    () => {
-      db.run("UPDATE login_requests SET consumed_at = :now, nonce = NULL, code_verifier = NULL WHERE id = :id AND consumed_at IS NULL", { id, now });
-    },
-    { snapshot: false },
-  );
+  const found = findLoginRequest(db, protocol, id, now);
+  return found.status === "pending" ? found.request : undefined;
 }

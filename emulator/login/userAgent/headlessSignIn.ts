@@ -21,8 +21,11 @@ export interface HeadlessSignInOptions {
   timeoutMs?: number;
   /** Most requests followed; default 20. */
   maxSteps?: number;
-  /** Sees every request before it is sent, full URL and body included (tests use it to replay an answer). */
-  observe?: (request: { method: "GET" | "POST"; url: URL; body: string | undefined }) => void;
+  /**
+   * Sees every request before it is sent, full URL and body included, and may hold it back until
+   * its promise settles (tests use it to replay an answer, or to send a forged one first).
+   */
+  observe?: (request: { method: "GET" | "POST"; url: URL; body: string | undefined }) => void | Promise<void>;
 }
 
 /** One request of the flow (URL without its query: it may carry codes or assertions). */
@@ -84,7 +87,7 @@ export async function signInHeadlessly(options: HeadlessSignInOptions): Promise<
     const cookie = jar.header(url);
     if (cookie !== undefined) headers["cookie"] = cookie;
     if (body !== undefined) headers["content-type"] = "application/x-www-form-urlencoded";
-    options.observe?.({ method, url: new URL(url), body });
+    await options.observe?.({ method, url: new URL(url), body });
     let response: Response;
     try {
       response = await fetch(url, { method, headers, body, redirect: "manual", signal });

@@ -41,6 +41,14 @@ describe("torq-sso evaluate", () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
+  it("prints its usage and options on stdout with --help, exit 0", async () => {
+    const run = await evaluate("--help");
+    expect(run.code).to.equal(0);
+    expect(run.stdout.split("\n")[0]).to.equal("usage: torq-sso evaluate --mappings FILE --claims JSON [--json]");
+    for (const option of ["--mappings FILE", "--claims JSON", "--json"]) expect(run.stdout).to.contain(option);
+    expect(run.stderr).to.equal("");
+  });
+
   it("names the role and the deciding rule", async () => {
     const mappings = file("array.json", RULES);
     expect(await evaluate("--mappings", mappings, "--claims", '{"email":"a@x.io","groups":["sre"]}')).to.deep.equal({

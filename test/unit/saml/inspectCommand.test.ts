@@ -110,6 +110,16 @@ describe("torq-sso metadata inspect", () => {
     });
   });
 
+  it("prints its usage on stdout with --help, exit 0, for the command and for its group", async () => {
+    const command = await torqSso("metadata", "inspect", "--help");
+    expect(command.code).to.equal(0);
+    expect(command.stdout.split("\n")[0]).to.equal("usage: torq-sso metadata inspect <file|url> [--json]");
+    expect(command.stdout).to.contain("--json");
+    const group = await torqSso("metadata", "--help");
+    expect(group.code).to.equal(0);
+    expect(group.stdout).to.contain("torq-sso metadata inspect <file|url> [--json]");
+  });
+
   describe("bad input: exit 2, nothing on stdout, one line on stderr", () => {
     let dir: string;
     before(() => {
