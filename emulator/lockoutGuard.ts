@@ -28,21 +28,27 @@ const HOW_TO_PROCEED =
  * unknown can reach, in list order. A rule is unreachable when an earlier rule
  * (a) is an e-mail rule with the same value, whatever its role (if that one is itself an owner
  *     e-mail rule, it is the reachable one), or
- * (b) is on a claim other than `email` and gives a role other than Owner: it could match the
- *     owner's groups or any other claim we do not know. An earlier non-e-mail rule that gives Owner
- *     does not shadow: whoever it matches is an Owner anyway.
+ * (b) is on a claim other than `email`, gives a role other than Owner, and is the first rule with its
+ *     claim and value: it could match the owner's groups or any other claim we do not know. An
+ *     earlier non-e-mail rule that gives Owner does not shadow (whoever it matches is an Owner
+ *     anyway), and neither does one below another with its claim and value (it never decides).
  */
 export function reachableOwnerEmailRules<Rule extends GuardedRule>(rules: readonly Rule[], ownerRoleIds: ReadonlySet<string>): Rule[] {
   const reachable: Rule[] = [];
   const emailValuesSeen = new Set<string>();
+  const otherClaimsSeen = new Set<string>();
   for (const rule of rules) {
     if (rule.claim_name === EMAIL_CLAIM) {
       if (emailValuesSeen.has(rule.claim_value)) continue;
       emailValuesSeen.add(rule.claim_value);
       if (ownerRoleIds.has(rule.role_id)) reachable.push(rule);
-    } else if (!ownerRoleIds.has(rule.role_id)) {
-      break; // (b): every rule below may be shadowed for an owner with unknown claims
+      continue;
     }
+    // A rule below another with the same claim and value never decides, so it shadows nothing.
+    const pair = `${rule.claim_name}\u0000${rule.claim_value}`;
+    if (otherClaimsSeen.has(pair)) continue;
+    otherClaimsSeen.add(pair);
+    if (!ownerRoleIds.has(rule.role_id)) break; // (b): every rule below may be shadowed for an owner with unknown claims
   }
   return reachable;
 }

@@ -19,6 +19,9 @@ SELECT c.id, c.claim_name, c.claim_value
    AND c.position < coalesce(
          (SELECT s.position FROM claim_mappings AS s
            WHERE s.claim_name <> '${EMAIL_CLAIM}' AND s.role_id <> '${OWNER_ROLE_ID}'
+             -- a rule below another with its claim and value never decides
+             AND NOT EXISTS (SELECT 1 FROM claim_mappings AS d
+                              WHERE d.claim_name = s.claim_name AND d.claim_value = s.claim_value AND d.position < s.position)
            ORDER BY s.position LIMIT 1),
          9223372036854775807)
    -- (a) the first e-mail rule with its value
