@@ -28,4 +28,6 @@ const rules = new torq.ClaimMappings("multi-domain", {
   allowLockout,
 }, { protect: !allowLockout });
 
-export const appliedRules = rules.mappings;
+// The rules as applied, without each rule's workspace id and rank: a dynamic resource's preview shows
+// its outputs as its inputs, so exporting those would read as removed in every preview that changes.
+export const appliedRules = rules.mappings.apply((applied) => applied.map(({ claimName, claimValue, role }) => ({ claimName, claimValue, role })));

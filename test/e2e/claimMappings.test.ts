@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { TorqClient } from "../../provider/client/client";
 import { createProject, startWorkspace, type PulumiProject } from "./harness";
 import type { Workspace } from "../../emulator";
-import { asText, clientFor, liveRulesText } from "./workspaceTools";
+import { asText, clientFor, liveRulesText, requestLog, resetRequestLog, writesIn } from "./workspaceTools";
 
 const OWNER = "owner@example.com";
 
@@ -90,6 +90,25 @@ describe("ClaimMappings through the real Pulumi engine", function () {
     await project.ok(["up", "--yes", "--skip-preview"]);
     expect(await liveRulesText(client)).to.deep.equal(asText(BASE));
     await project.ok(["preview", "--expect-no-changes"]);
+  });
+
+  it("after a run that applied the list but was not recorded, one up records it without an API call, and previews are quiet again", async () => {
+    // What an interrupted `up` leaves: the workspace holds the declared list, the stack the old one.
+    const declared = [BASE[0]!, BASE[2]!, BASE[1]!];
+    const live = await client.listClaimMappings();
+    await client.updateClaimMapping(live.items[2]!.id, { rank: 2 });
+    project.writeProgram(program(declared));
+    const preview = await project.run(["preview", "--expect-no-changes"]);
+    expect(preview.code, "the stack's record must catch up").to.not.equal(0);
+    expect(preview.output).to.include("the workspace already holds the declared list");
+    expect(preview.output).to.not.include("drift");
+    await resetRequestLog(workspace);
+    await project.ok(["up", "--yes", "--skip-preview"]);
+    expect(writesIn(await requestLog(workspace)), "up sends no write").to.deep.equal([]);
+    const quiet = await project.ok(["preview", "--expect-no-changes"]);
+    expect(quiet.output).to.not.include("ClaimMappings plan");
+    project.writeProgram(program(BASE));
+    await project.ok(["up", "--yes", "--skip-preview"]);
   });
 
   it("refuses at preview an owner e-mail rule below a group rule that gives another role, whatever breakGlassOwners says", async () => {

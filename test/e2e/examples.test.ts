@@ -8,24 +8,10 @@
 import { expect } from "chai";
 import { TorqClient } from "../../provider/client/client";
 import { planClaimMappingChanges } from "../../provider/plan";
-import type { RequestLogEntry } from "../../provider/schemas/api";
 import type { ClaimRule } from "../../provider/schemas/claimMappings";
 import { createProject, startWorkspace, type PulumiProject } from "./harness";
 import type { Workspace } from "../../emulator";
-import { asText, clientFor, liveRules, requestLog } from "./workspaceTools";
-
-const WRITE_METHODS = new Set(["POST", "PATCH", "DELETE"]);
-const TOKEN_PATH = "/v1/auth/token";
-
-async function resetRequestLog(ws: Workspace): Promise<void> {
-  const answer = await fetch(`${ws.url}/_local/reset`, { method: "POST" });
-  expect(answer.status).to.equal(200);
-}
-
-/** API writes only: the token endpoint's POST is not a change to the workspace. */
-function writesIn(log: readonly RequestLogEntry[]): RequestLogEntry[] {
-  return log.filter((r) => WRITE_METHODS.has(r.method) && r.path !== TOKEN_PATH);
-}
+import { asText, clientFor, liveRules, requestLog, resetRequestLog, writesIn } from "./workspaceTools";
 
 function expectNoStackTrace(output: string): void {
   expect(output).to.not.match(/\n\s+at .+:\d+:\d+\)?\n/, "no stack trace");

@@ -45,3 +45,16 @@ export async function testHook(ws: Workspace, method: "GET" | "POST", path: stri
 export async function requestLog(ws: Workspace): Promise<RequestLogEntry[]> {
   return requestLogSchema.parse(await testHook(ws, "GET", "requests")).requests;
 }
+
+/** Clears the request log (and faults), keeping the workspace's data. */
+export async function resetRequestLog(ws: Workspace): Promise<void> {
+  await testHook(ws, "POST", "reset");
+}
+
+const WRITE_METHODS = new Set(["POST", "PATCH", "DELETE"]);
+const TOKEN_PATH = "/v1/auth/token";
+
+/** API writes only: the token endpoint's POST is not a change to the workspace. */
+export function writesIn(log: readonly RequestLogEntry[]): RequestLogEntry[] {
+  return log.filter((r) => WRITE_METHODS.has(r.method) && r.path !== TOKEN_PATH);
+}
