@@ -4,12 +4,16 @@
  * of old state run; nothing here is ever serialized.
  */
 import type { ConfigSource } from "./config";
+import { watchEngineIfProviderHost } from "./engineWatch";
 import { configureProvider } from "./workspaceContext";
 import { claimMappingsProvider } from "./resources/claimMappings";
 import { ssoEnforcementProvider } from "./resources/ssoEnforcement";
 import { ssoProviderProvider } from "./resources/ssoProvider";
 
 export { configureProvider } from "./workspaceContext";
+
+// In the dynamic-provider process, stop (and write nothing more) once the engine is gone.
+watchEngineIfProviderHost();
 
 /** The resource kinds the shim may name, each with check/diff/create/read/update/delete. */
 export const resources = {
