@@ -4,6 +4,7 @@
  */
 import { expect } from "chai";
 import { TorqClient } from "../../provider/client/client";
+import { TOKEN_PATH } from "../../provider/client/paths";
 import { requestLogSchema, type RequestLogEntry } from "../../provider/schemas/api";
 import type { ClaimRule } from "../../provider/schemas/claimMappings";
 import type { Workspace } from "../../emulator";
@@ -44,4 +45,11 @@ export async function testHook(ws: Workspace, method: "GET" | "POST", path: stri
 
 export async function requestLog(ws: Workspace): Promise<RequestLogEntry[]> {
   return requestLogSchema.parse(await testHook(ws, "GET", "requests")).requests;
+}
+
+const WRITE_METHODS = new Set(["POST", "PATCH", "DELETE"]);
+
+/** API writes only: the token endpoint's POST is not a change to the workspace. */
+export function writesIn(log: readonly RequestLogEntry[]): RequestLogEntry[] {
+  return log.filter((r) => WRITE_METHODS.has(r.method) && r.path !== TOKEN_PATH);
 }
