@@ -8,8 +8,6 @@ import { expect } from "chai";
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Http2Server, type ServerHttp2Session } from "node:http2";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -18,46 +16,9 @@ import { TorqClient } from "../../../provider/client/client";
 import { dynamicProviderEngineAddress, refuseWriteWhenEngineGone, watchEngine, type EngineWatch } from "../../../provider/engineWatch";
 import { API_BASE_PATH, requestLogSchema } from "../../../provider/schemas/api";
 import { REPO_ROOT } from "../../support/repo";
+import { FakeEngine } from "./fakeEngine";
 
 const PROVIDER_SCRIPT = "/app/node_modules/@pulumi/pulumi/cmd/dynamic-provider/index.js";
-
-/** A stand-in engine: an HTTP/2 server on loopback that can die as a killed process does, all connections at once. */
-class FakeEngine {
-  private readonly sessions = new Set<ServerHttp2Session>();
-  private constructor(private readonly server: Http2Server) {
-    server.on("session", (session) => {
-      this.sessions.add(session);
-      session.once("close", () => this.sessions.delete(session));
-    });
-  }
-
-  static async start(): Promise<FakeEngine> {
-    const server = createServer();
-    server.listen(0, "127.0.0.1");
-    await once(server, "listening");
-    return new FakeEngine(server);
-  }
-
-  get address(): string {
-    return `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  get connections(): number {
-    return this.sessions.size;
-  }
-
-  /** Cuts the open connections but goes on listening (an idle timeout, say). */
-  dropConnections(): void {
-    for (const session of this.sessions) session.destroy();
-  }
-
-  /** Stops listening and cuts every connection. */
-  async die(): Promise<void> {
-    const closed = new Promise((resolve) => this.server.close(resolve));
-    this.dropConnections();
-    await closed;
-  }
-}
 
 async function until(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<number> {
   const started = Date.now();
