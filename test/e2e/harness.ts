@@ -109,7 +109,10 @@ export async function createProject(options: {
     PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    // No type-check at each run (the examples are type-checked once, by `make lint`).
     PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+    // The program and provider processes reuse compiled code across runs (scripts/env.sh sets the same).
+    NODE_COMPILE_CACHE: process.env["NODE_COMPILE_CACHE"] ?? path.join(REPO_ROOT, ".tmp", "node-compile-cache"),
     NO_COLOR: "1",
   };
   for (const key of ["TORQ_API_URL", "TORQ_AUTH_URL", "TORQ_CLIENT_ID", "TORQ_CLIENT_SECRET", "TORQ_REGION"]) delete env[key];
