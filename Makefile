@@ -18,8 +18,10 @@ deps: node_modules/.installed
 build: deps
 	$(ENV) npx tsc -p tsconfig.json
 
+# The examples run without type-checking (their tsconfig.json says noCheck), so they are type-checked here.
 lint: build
 	$(ENV) npx eslint .
+	$(ENV) npx tsc -p examples
 
 # schema.json is generated from provider/schemas; test/unit/schema.test.ts fails when it is stale.
 schema: build

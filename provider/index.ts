@@ -3,13 +3,20 @@
  * `require("pulumi-torq-sso/provider")`. Upgrading the package upgrades what `refresh` and `destroy`
  * of old state run; nothing here is ever serialized.
  */
+import { keepCompileCacheInProviderHost } from "./compileCache";
 import type { ConfigSource } from "./config";
+import { watchEngineIfProviderHost } from "./engineWatch";
 import { configureProvider } from "./workspaceContext";
 import { claimMappingsProvider } from "./resources/claimMappings";
 import { ssoEnforcementProvider } from "./resources/ssoEnforcement";
 import { ssoProviderProvider } from "./resources/ssoProvider";
 
 export { configureProvider } from "./workspaceContext";
+
+// In the dynamic-provider process: stop (and write nothing more) once the engine is gone, and keep
+// Node's compile cache, which the engine's SIGKILL at the end would otherwise lose.
+watchEngineIfProviderHost();
+keepCompileCacheInProviderHost();
 
 /** The resource kinds the shim may name, each with check/diff/create/read/update/delete. */
 export const resources = {

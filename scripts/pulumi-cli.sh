@@ -15,7 +15,7 @@
 # 2. Otherwise the cache ${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-torq-sso/
 #    pulumi-vVERSION/bin is used when it is complete. If only
 #    scripts/langhost changed since it was built, just the language host is
-#    rebuilt (under a minute or so).
+#    rebuilt (under a minute or so); a changed launcher is just copied.
 # 3. Otherwise both are built from Go modules (the module proxy only; no
 #    binary downloads) and moved into the cache. A cold build takes 10-15
 #    minutes on 2 cores; concurrent callers wait for one build (flock).
@@ -23,9 +23,10 @@
 # The built `pulumi` is github.com/pulumi/pulumi/pkg/v3/cmd/pulumi at
 # vVERSION. The language host is scripts/langhost, a small stand-in for
 # Pulumi's own Node.js host (which has no tagged Go module). The cache bin
-# directory also holds `pulumi-resource-pulumi-nodejs`, the launcher for the
-# Node.js dynamic provider, so that putting that one directory first on PATH
-# is all a caller needs (plus a `node` on PATH).
+# directory also holds a copy of scripts/pulumi-resource-pulumi-nodejs, the
+# launcher for the Node.js dynamic provider (refreshed whenever it differs), so
+# that putting that one directory first on PATH is all a caller needs (plus a
+# `node` on PATH).
 set -euo pipefail
 
 log() { printf '[pulumi-cli] %s\n' "$*" >&2; }
@@ -71,13 +72,28 @@ bin_dir="$cache_dir/bin"
 langhost_src="$repo_root/scripts/langhost"
 langhost_sum=$(cat "$langhost_src/go.mod" "$langhost_src/go.sum" "$langhost_src"/*.go | cksum | cut -d' ' -f1)
 langhost_stamp="$bin_dir/.pulumi-language-nodejs.cksum"
+# The engine looks for the Node.js dynamic provider plugin next to `pulumi` (or on PATH).
+launcher_src="$repo_root/scripts/pulumi-resource-pulumi-nodejs"
+launcher="$bin_dir/pulumi-resource-pulumi-nodejs"
 
 cli_complete() {
-  [[ -x $bin_dir/pulumi && -x $bin_dir/pulumi-resource-pulumi-nodejs ]]
+  [[ -x $bin_dir/pulumi ]]
+}
+langhost_current() {
+  [[ -x $bin_dir/pulumi-language-nodejs && -f $langhost_stamp && $(<"$langhost_stamp") == "$langhost_sum" ]]
+}
+launcher_current() {
+  [[ -x $launcher ]] && cmp -s "$launcher_src" "$launcher"
 }
 cache_complete() {
-  cli_complete && [[ -x $bin_dir/pulumi-language-nodejs && -f $langhost_stamp &&
-    $(<"$langhost_stamp") == "$langhost_sum" ]]
+  cli_complete && langhost_current && launcher_current
+}
+# Copies the launcher into directory $1 through a temporary file, so a running engine never
+# starts half of it.
+install_launcher() {
+  cp "$launcher_src" "$1/.pulumi-resource-pulumi-nodejs.tmp"
+  chmod 755 "$1/.pulumi-resource-pulumi-nodejs.tmp"
+  mv -f "$1/.pulumi-resource-pulumi-nodejs.tmp" "$1/pulumi-resource-pulumi-nodejs"
 }
 
 if cache_complete; then
@@ -99,6 +115,13 @@ if command -v flock >/dev/null 2>&1; then
     echo "$bin_dir"
     exit 0
   fi
+fi
+
+if cli_complete && langhost_current; then
+  install_launcher "$bin_dir"
+  log "updated pulumi-resource-pulumi-nodejs (scripts/pulumi-resource-pulumi-nodejs changed)"
+  echo "$bin_dir"
+  exit 0
 fi
 
 if ! command -v go >/dev/null 2>&1; then
@@ -163,13 +186,14 @@ build_langhost() { # $1: output file
 }
 
 if cli_complete; then
-  # Only the language host's sources changed: rebuild it alone.
+  # Only the language host's sources changed (and maybe the launcher): rebuild it alone.
   log "rebuilding pulumi-language-nodejs (scripts/langhost changed)"
   build_langhost "$work/bin/pulumi-language-nodejs"
   echo "$langhost_sum" >"$work/bin/stamp"
   mv -f "$work/bin/pulumi-language-nodejs" "$bin_dir/pulumi-language-nodejs"
   mv -f "$work/bin/stamp" "$langhost_stamp"
   log "rebuilt pulumi-language-nodejs in $((SECONDS - started))s"
+  launcher_current || install_launcher "$bin_dir"
   echo "$bin_dir"
   exit 0
 fi
@@ -230,16 +254,7 @@ log "compiling pulumi-language-nodejs (scripts/langhost)"
 build_langhost "$work/bin/pulumi-language-nodejs"
 echo "$langhost_sum" >"$work/bin/.pulumi-language-nodejs.cksum"
 
-# The engine looks for the Node.js dynamic provider plugin next to `pulumi`
-# (or on PATH); it runs the dynamic provider of the program's own
-# @pulumi/pulumi, resolved from the program directory the engine starts it in.
-cat >"$work/bin/pulumi-resource-pulumi-nodejs" <<'EOF'
-#!/bin/sh
-# Starts the Node.js dynamic provider of the current program's @pulumi/pulumi.
-script=$(node -e "console.log(require.resolve('@pulumi/pulumi/cmd/dynamic-provider'))") || exit 1
-exec node "$script" "$@"
-EOF
-chmod 755 "$work/bin/pulumi-resource-pulumi-nodejs"
+install_launcher "$work/bin"
 
 got=$(PULUMI_SKIP_UPDATE_CHECK=true "$work/bin/pulumi" version 2>/dev/null | head -n 1 || true)
 [[ $got == "v$version" ]] || die "built pulumi reports version '$got', expected v$version"

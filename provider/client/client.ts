@@ -39,6 +39,7 @@ import {
   TorqUnsupportedError,
   type TorqErrorCode,
 } from "./errors";
+import { refuseWriteWhenEngineGone } from "../engineWatch";
 import { paths, TOKEN_PATH } from "./paths";
 import { SlidingWindowRateLimiter } from "./rateLimiter";
 import {
@@ -401,6 +402,7 @@ export class TorqClient {
     init: { headers: Record<string, string>; params?: Record<string, unknown> | undefined; data?: string | undefined; retrySafe: boolean },
   ): Promise<AxiosResponse<string>> {
     for (let attempt = 0; ; attempt++) {
+      refuseWriteWhenEngineGone(method, url);
       const release = await this.limiter.acquire();
       let response: AxiosResponse<string>;
       try {

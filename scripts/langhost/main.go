@@ -6,8 +6,10 @@
 // pulumirpc.LanguageRuntime gRPC service on a free loopback port and prints
 // that port on the first line of stdout. For `Run`, it spawns `node` on the
 // `@pulumi/pulumi/cmd/run` entry point of the program's own @pulumi/pulumi
-// package, passing the run settings as flags and environment variables, and
-// waits for the program to finish.
+// package (found in the nearest node_modules, without starting node to ask),
+// passing the run settings as flags and environment variables, and waits for
+// the program to finish. If the engine goes away (say `pulumi` is killed), the
+// host kills the program and exits rather than outlive it.
 //
 // This exists because the official host (the Go module
 // github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3) has no
@@ -18,7 +20,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -103,7 +104,10 @@ func main() {
 		os.Exit(1)
 	}
 	srv := grpc.NewServer(grpc.MaxRecvMsgSize(400 * 1024 * 1024))
-	pulumirpc.RegisterLanguageRuntimeServer(srv, &host{opts: opts})
+	h := &host{opts: opts}
+	pulumirpc.RegisterLanguageRuntimeServer(srv, h)
+	// A killed engine must not leave the program (or this host) running.
+	watchEngine(opts.engineAddress, h.stopWithEngine)
 
 	// The engine reads the port from the first line of our stdout.
 	fmt.Printf("%d\n", lis.Addr().(*net.TCPAddr).Port)
@@ -288,14 +292,11 @@ func (h *host) About(ctx context.Context, req *pulumirpc.AboutRequest) (*pulumir
 	if err != nil {
 		return nil, status.Errorf(codes.FailedPrecondition, "could not find node on the $PATH: %v", err)
 	}
-	out, err := exec.CommandContext(ctx, nodeBin, "--version").Output()
+	version, err := nodeVersion(ctx, nodeBin)
 	if err != nil {
 		return nil, status.Errorf(codes.Internal, "running node --version: %v", err)
 	}
-	return &pulumirpc.AboutResponse{
-		Executable: nodeBin,
-		Version:    strings.TrimPrefix(strings.TrimSpace(string(out)), "v"),
-	}, nil
+	return &pulumirpc.AboutResponse{Executable: nodeBin, Version: version}, nil
 }
 
 // runtimeOptions reads the `runtime.options` of Pulumi.yaml that matter here.
@@ -321,29 +322,6 @@ func parseRuntimeOptions(s *structpb.Struct) runtimeOptions {
 		o.nodeargs = strings.Fields(v)
 	}
 	return o
-}
-
-// resolveRunScript finds @pulumi/pulumi/cmd/run the way Node resolves
-// modules from the program directory, falling back to the usual location.
-func resolveRunScript(ctx context.Context, nodeBin, dir string) (string, error) {
-	if p := os.Getenv("PULUMI_LANGUAGE_NODEJS_RUN_PATH"); p != "" {
-		return p, nil
-	}
-	cmd := exec.CommandContext(ctx, nodeBin, "-e", "console.log(require.resolve(process.argv[1]))", runModule)
-	cmd.Dir = dir
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if out, err := cmd.Output(); err == nil {
-		if p := strings.TrimSpace(string(out)); p != "" {
-			return p, nil
-		}
-	}
-	fallback := filepath.Join(dir, "node_modules", filepath.FromSlash(runModule))
-	if _, err := os.Stat(fallback); err == nil {
-		return fallback, nil
-	}
-	return "", fmt.Errorf("could not find the Pulumi Node.js SDK (%s) from %s. "+
-		"It looks like the Pulumi SDK has not been installed. Have you run npm install?", runModule, dir)
 }
 
 func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {

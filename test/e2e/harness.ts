@@ -18,10 +18,19 @@ export interface RunResult {
   output: string;
 }
 
+/** A `pulumi` command started and not waited for. */
+export interface RunningCommand {
+  /** The `pulumi` process, for a test that signals it. */
+  pid: number;
+  result: Promise<RunResult>;
+}
+
 export interface PulumiProject {
   dir: string;
   env: NodeJS.ProcessEnv;
   run(args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<RunResult>;
+  /** Starts a command and returns at once. */
+  start(args: string[], extraEnv?: NodeJS.ProcessEnv): RunningCommand;
   /** Runs and fails the test with the output when the exit code is not 0. */
   ok(args: string[]): Promise<RunResult>;
   /** Replaces the program's index.ts. */
@@ -39,9 +48,9 @@ function linkNodeModules(projectDir: string): void {
   symlinkSync(REPO_ROOT, path.join(modules, "pulumi-torq-sso"));
 }
 
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs = 240_000): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+function start(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs = 240_000): RunningCommand {
+  const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+  const result = new Promise<RunResult>((resolve, reject) => {
     let stdout = "";
     let stderr = "";
     let output = "";
@@ -63,6 +72,7 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
       resolve({ code: code ?? -1, stdout, stderr, output });
     });
   });
+  return { pid: child.pid ?? -1, result };
 }
 
 /**
@@ -99,7 +109,10 @@ export async function createProject(options: {
     PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    // No type-check at each run (the examples are type-checked once, by `make lint`).
     PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+    // The program and provider processes reuse compiled code across runs (scripts/env.sh sets the same).
+    NODE_COMPILE_CACHE: process.env["NODE_COMPILE_CACHE"] ?? path.join(REPO_ROOT, ".tmp", "node-compile-cache"),
     NO_COLOR: "1",
   };
   for (const key of ["TORQ_API_URL", "TORQ_AUTH_URL", "TORQ_CLIENT_ID", "TORQ_CLIENT_SECRET", "TORQ_REGION"]) delete env[key];
@@ -107,7 +120,8 @@ export async function createProject(options: {
   const project: PulumiProject = {
     dir,
     env,
-    run: (args, extraEnv) => run("pulumi", ["--non-interactive", "--color=never", ...args], dir, { ...env, ...extraEnv }),
+    run: (args, extraEnv) => project.start(args, extraEnv).result,
+    start: (args, extraEnv) => start("pulumi", ["--non-interactive", "--color=never", ...args], dir, { ...env, ...extraEnv }),
     async ok(args) {
       const result = await project.run(args);
       if (result.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${result.code}:\n${result.output}`);
