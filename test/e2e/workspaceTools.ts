@@ -53,7 +53,6 @@ export async function resetRequestLog(ws: Workspace): Promise<void> {
 }
 
 const WRITE_METHODS = new Set(["POST", "PATCH", "DELETE"]);
-const TOKEN_PATH = "/v1/auth/token";
 
 /** API writes only: the token endpoint's POST is not a change to the workspace. */
 export function writesIn(log: readonly RequestLogEntry[]): RequestLogEntry[] {
