@@ -15,8 +15,9 @@ node_modules/.installed: package.json package-lock.json
 
 deps: node_modules/.installed
 
+# tsc, then the provider bundled into dist/provider/bundle.js (what the shim loads; see scripts/bundleProvider.mjs).
 build: deps
-	$(ENV) npx tsc -p tsconfig.json
+	$(ENV) npm run --silent build
 
 # The examples run without type-checking (their tsconfig.json says noCheck), so they are type-checked here.
 lint: build

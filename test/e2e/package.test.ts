@@ -72,7 +72,7 @@ describe("the package, packed from a clean clone and installed into a fresh prog
     const packed = (await ok("npm", ["pack", "--pack-destination", root, "--json"], clone)).stdout;
     const [tarball] = JSON.parse(packed.slice(packed.indexOf("["))) as { filename: string; files: { path: string }[] }[];
     const files = tarball!.files.map((f) => f.path);
-    for (const needed of ["dist/sdk/index.js", "dist/sdk/index.d.ts", "dist/provider/index.js", "dist/cli/index.js", "schema.json", "package.json"]) {
+    for (const needed of ["dist/sdk/index.js", "dist/sdk/index.d.ts", "dist/provider/index.js", "dist/provider/bundle.js", "dist/cli/index.js", "schema.json", "package.json"]) {
       expect(files, needed).to.include(needed);
     }
     expect(files.some((f) => f.startsWith("dist/test/")), "no tests in the package").to.equal(false);
