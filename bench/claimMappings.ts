@@ -21,7 +21,7 @@ import { performance } from "node:perf_hooks";
 import { TorqClient } from "../provider/client/client";
 import { minimumCalls, planClaimMappingChanges, type LiveRule } from "../provider/plan";
 import { ruleKey as contentKey } from "../provider/rules/rule";
-import { requestLogSchema, type RequestLogEntry } from "../provider/schemas/api";
+import { requestLogSchema, type RequestLogEntry } from "../emulator/testHookSchemas";
 import type { ClaimRule } from "../provider/schemas/claimMappings";
 import { startWorkspace, type Workspace } from "../emulator";
 import { createProject, type PulumiProject } from "../test/e2e/harness";

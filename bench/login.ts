@@ -15,7 +15,7 @@ import { performance } from "node:perf_hooks";
 import { TorqClient } from "../provider/client/client";
 import type { PutSsoProvider } from "../provider/schemas/api";
 import { startWorkspace } from "../emulator";
-import { signInHeadlessly } from "../emulator/login/userAgent/headlessSignIn";
+import { signInHeadlessly } from "../cli/userAgent/headlessSignIn";
 import { startDevIdps } from "../devidp";
 
 const TIME_CAP_MS = 20_000;

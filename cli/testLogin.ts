@@ -5,7 +5,7 @@
  * the workspace gave and the rule that decided it. Exits 1 when the workspace refuses the sign-in
  * (or the role is not the expected one), 2 on bad usage.
  */
-import { HeadlessSignInError, signInHeadlessly } from "../emulator/login/userAgent/headlessSignIn";
+import { HeadlessSignInError, signInHeadlessly } from "./userAgent/headlessSignIn";
 import { parseOptions, UsageError } from "./usage";
 
 const USAGE = "usage: torq-sso test-login --user NAME [--workspace URL] [--login-hint EMAIL] [--expect-role ROLE] [--json]";

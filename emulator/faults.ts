@@ -3,7 +3,7 @@
  * connection, or read stale data, each for a number of requests.
  */
 import { randomUUID } from "node:crypto";
-import type { FaultRule } from "../provider/schemas/api";
+import type { FaultRule } from "./testHookSchemas";
 import { invalidArgument } from "./http/apiError";
 
 interface ActiveFault {

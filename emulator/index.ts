@@ -5,7 +5,8 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { RATE_LIMIT_PER_SECOND, type ApiKey } from "../provider/schemas/api";
+import { RATE_LIMIT_PER_SECOND } from "../provider/schemas/api";
+import { type ApiKey } from "./testHookSchemas";
 import { ApiKeyVerifier } from "./auth/apiKeyVerifier";
 import { loadWorkspaceKey, WORKSPACE_KEY_ENV } from "./auth/workspaceKey";
 import { FaultBook } from "./faults";

@@ -2,7 +2,7 @@
  * [local, test hooks] The requests served since the last reset, so tests can count calls. Test-hook
  * calls are not logged; token calls are. A connection dropped by a fault is logged with status 0.
  */
-import type { RequestLogEntry } from "../provider/schemas/api";
+import type { RequestLogEntry } from "./testHookSchemas";
 
 /** Oldest entries are forgotten past this many, so a long-running workspace stays small. */
 const MAX_ENTRIES = 10_000;

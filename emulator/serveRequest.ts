@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { FaultRule } from "../provider/schemas/api";
+import type { FaultRule } from "./testHookSchemas";
 import { authenticateBearer, requireUserWriteScope } from "./auth/bearer";
 import { ApiError, injectedFault, internalError, invalidArgument, rateLimited } from "./http/apiError";
 import { writeReply, type Reply } from "./http/reply";

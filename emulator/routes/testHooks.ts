@@ -2,7 +2,7 @@
  * [local, `--test-hooks` only] `/_local/*`: make API keys and custom roles, inject faults, read the
  * request log, and reset. No bearer token needed; never served without test hooks.
  */
-import { createApiKeySchema, createRoleSchema, faultRuleSchema, type ApiKey } from "../../provider/schemas/api";
+import { createApiKeySchema, createRoleSchema, faultRuleSchema, type ApiKey } from "../testHookSchemas";
 import { conflict, invalidArgument } from "../http/apiError";
 import { ok, type Reply } from "../http/reply";
 import type { RouteTable } from "../http/routeTable";

@@ -3,7 +3,8 @@
  * file keeps each key's secret only as a scrypt hash; the Owner key's secret is derived from the
  * workspace key, so every start can print it again without the file holding it.
  */
-import type { ApiKey, Role } from "../../provider/schemas/api";
+import type { Role } from "../../provider/schemas/api";
+import type { ApiKey } from "../testHookSchemas";
 import type { ApiKeyVerifier } from "../auth/apiKeyVerifier";
 import { apiKeySecretMatchesSync, hashApiKeySecret, hashApiKeySecretSync, newClientId, newClientSecret } from "../auth/credentials";
 import { WorkspaceKeyError, type WorkspaceKey } from "../auth/workspaceKey";

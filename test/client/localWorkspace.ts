@@ -8,16 +8,8 @@ import type { z } from "zod";
 import { startWorkspace, type Workspace, type WorkspaceOptions } from "../../emulator";
 import { TorqClient, type TorqClientOptions } from "../../provider/client/client";
 import { TOKEN_PATH } from "../../provider/client/paths";
-import {
-  API_BASE_PATH,
-  apiKeySchema,
-  requestLogSchema,
-  roleSchema,
-  type ApiKey,
-  type faultRuleSchema,
-  type RequestLogEntry,
-  type Role,
-} from "../../provider/schemas/api";
+import { API_BASE_PATH, roleSchema, type Role } from "../../provider/schemas/api";
+import { apiKeySchema, requestLogSchema, type ApiKey, type faultRuleSchema, type RequestLogEntry } from "../../emulator/testHookSchemas";
 
 /** A fault rule as `POST /_local/faults` takes it (`times` defaults to 1). */
 export type FaultRuleInput = z.input<typeof faultRuleSchema>;

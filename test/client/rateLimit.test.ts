@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import type { RequestLogEntry } from "../../provider/schemas/api";
+import type { RequestLogEntry } from "../../emulator/testHookSchemas";
 import { LocalWorkspace, routes } from "./localWorkspace";
 
 /** The most requests whose log timestamps fall within any one-second window. */

@@ -7,7 +7,7 @@
  */
 import { expect } from "chai";
 import { startDevIdps, type DevIdps } from "../../devidp";
-import { signInHeadlessly } from "../../emulator/login/userAgent/headlessSignIn";
+import { signInHeadlessly } from "../../cli/userAgent/headlessSignIn";
 import { TorqClient } from "../../provider/client/client";
 import { createProject, startWorkspace, type PulumiProject } from "./harness";
 import type { Workspace } from "../../emulator";

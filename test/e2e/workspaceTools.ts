@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { TorqClient } from "../../provider/client/client";
 import { TOKEN_PATH } from "../../provider/client/paths";
-import { requestLogSchema, type RequestLogEntry } from "../../provider/schemas/api";
+import { requestLogSchema, type RequestLogEntry } from "../../emulator/testHookSchemas";
 import type { ClaimRule } from "../../provider/schemas/claimMappings";
 import type { Workspace } from "../../emulator";
 

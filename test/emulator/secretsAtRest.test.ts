@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { chmodSync, existsSync, readFileSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { apiKeySchema } from "../../provider/schemas/api";
+import { apiKeySchema } from "../../emulator/testHookSchemas";
 import { startWorkspace, keyFileOf, WorkspaceKeyError, type Workspace } from "../../emulator";
 import { WorkspaceKey } from "../../emulator/auth/workspaceKey";
 import { DataFileLayoutError } from "../../emulator/store/schema";

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { claimMappingListSchema, requestLogSchema } from "../../provider/schemas/api";
+import { claimMappingListSchema } from "../../provider/schemas/api";
+import { requestLogSchema } from "../../emulator/testHookSchemas";
 import {
   ApiCaller,
   SAML_PROVIDER,

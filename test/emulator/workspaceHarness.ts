@@ -6,18 +6,8 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  API_BASE_PATH,
-  ERROR_INFO_TYPE,
-  apiErrorBodySchema,
-  apiKeySchema,
-  claimMappingSchema,
-  roleListSchema,
-  tokenResponseSchema,
-  type ApiKey,
-  type ClaimMapping,
-  type Role,
-} from "../../provider/schemas/api";
+import { API_BASE_PATH, ERROR_INFO_TYPE, apiErrorBodySchema, claimMappingSchema, roleListSchema, tokenResponseSchema, type ClaimMapping, type Role } from "../../provider/schemas/api";
+import { apiKeySchema, type ApiKey } from "../../emulator/testHookSchemas";
 import { startWorkspace, type Workspace, type WorkspaceOptions } from "../../emulator";
 
 /** A PEM certificate (self-signed, P-256, CN=idp.example.test, valid to 2036) for SAML providers. */

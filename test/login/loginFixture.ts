@@ -8,7 +8,7 @@ import { TorqClient } from "../../provider/client/client";
 import type { PutSsoProvider } from "../../provider/schemas/api";
 import { startWorkspace, type Workspace, type WorkspaceOptions } from "../../emulator";
 import { loginLogSchema, type LoginRecord } from "../../emulator/login/loginResult";
-import { signInHeadlessly, type HeadlessSignInOptions, type HeadlessSignInOutcome } from "../../emulator/login/userAgent/headlessSignIn";
+import { signInHeadlessly, type HeadlessSignInOptions, type HeadlessSignInOutcome } from "../../cli/userAgent/headlessSignIn";
 import { readRedirectAuthnRequest, startDevIdps, type AuthnRequestSummary, type DevIdps } from "../../devidp";
 
 /** A rule by role name, as a test declares it. */

@@ -14,7 +14,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { startWorkspace, type Workspace } from "../../../emulator";
 import { TorqClient } from "../../../provider/client/client";
 import { dynamicProviderEngineAddress, refuseWriteWhenEngineGone, watchEngine, type EngineWatch } from "../../../provider/engineWatch";
-import { API_BASE_PATH, requestLogSchema } from "../../../provider/schemas/api";
+import { API_BASE_PATH } from "../../../provider/schemas/api";
+import { requestLogSchema } from "../../../emulator/testHookSchemas";
 import { REPO_ROOT } from "../../support/repo";
 import { FakeEngine } from "./fakeEngine";
 

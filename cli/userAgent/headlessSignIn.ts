@@ -4,8 +4,8 @@
  * auto-posting forms IdPs answer with (SAML HTTP-POST, OIDC form_post), and stops at the workspace's
  * answer. No JavaScript, no real browser: just what an IdP's login pages need.
  */
-import { apiErrorBodySchema } from "../../../provider/schemas/api";
-import { loginResultSchema, type LoginResult } from "../loginResult";
+import { apiErrorBodySchema } from "../../provider/schemas/api";
+import { loginResultSchema, type LoginResult } from "../../emulator/login/loginResult";
 import { CookieJar } from "./cookieJar";
 import { readFirstForm } from "./htmlForm";
 

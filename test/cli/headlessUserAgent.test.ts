@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { CookieJar } from "../../emulator/login/userAgent/cookieJar";
-import { decodeHtmlEntities, readFirstForm } from "../../emulator/login/userAgent/htmlForm";
+import { CookieJar } from "../../cli/userAgent/cookieJar";
+import { decodeHtmlEntities, readFirstForm } from "../../cli/userAgent/htmlForm";
 
 describe("the headless sign-in's HTML forms", () => {
   it("reads an auto-posting form: method, action resolved against the page, hidden fields decoded", () => {
