@@ -9,15 +9,13 @@
  */
 import { connect as connectHttp2 } from "node:http2";
 import { connect as connectTcp } from "node:net";
+import { EngineGoneError } from "./errors";
+
+export { EngineGoneError } from "./errors";
 
 /** How often the parent process is checked, and how long to wait before reconnecting to a live engine. */
 const POLL_MS = 1000;
 
-/** Raised instead of sending a workspace write once the engine that ran this provider is gone. */
-export class EngineGoneError extends Error {
-  override readonly name: string = "EngineGoneError";
-  readonly code = "ENGINE_GONE";
-}
 
 /** What the watch reports to, and the parent it started under (when that is known). */
 export interface EngineWatchOptions {

@@ -43,6 +43,18 @@ export class InvalidPlanError extends ProviderError {
   readonly code: string = "INVALID_PLAN";
 }
 
+/** A client secret the program sealed under another API key than the provider's (see sealedSecret.ts). */
+export class SealedSecretError extends ProviderError {
+  override readonly name: string = "SealedSecretError";
+  readonly code: string = "SEALED_SECRET_UNREADABLE";
+}
+
+/** Raised instead of sending a workspace write once the engine that ran this provider is gone (see engineWatch.ts). */
+export class EngineGoneError extends ProviderError {
+  override readonly name: string = "EngineGoneError";
+  readonly code: string = "ENGINE_GONE";
+}
+
 /** Any other failure, re-worded for the user; what caused it is its `cause`. */
 export class ProviderOperationError extends ProviderError {
   override readonly name: string = "ProviderOperationError";

@@ -10,6 +10,7 @@
  * same text, so an unchanged secret never reads as a change.
  */
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync } from "node:crypto";
+import { SealedSecretError } from "./errors";
 
 const PREFIX = "torq-sealed:v1:";
 
@@ -31,11 +32,6 @@ export function isSealed(value: string): boolean {
   return value.startsWith(PREFIX);
 }
 
-/** Why a sealed secret cannot be opened. */
-export class SealedSecretError extends Error {
-  override readonly name = "SealedSecretError";
-  readonly code = "SEALED_SECRET_UNREADABLE";
-}
 
 /**
  * The secret itself: a plain value as it is, a sealed one opened with the API key secret. A value
