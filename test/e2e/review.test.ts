@@ -7,12 +7,16 @@
  */
 import { expect } from "chai";
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import fc from "fast-check";
 import { TorqClient } from "../../provider/client/client";
 import type { ClaimRule } from "../../provider/schemas/claimMappings";
 import type { Review } from "../../cli/review/buildReview";
 import type { ClaimMappingsPlanReport } from "../../provider/resources/claimMappingsPlan";
+import type { SsoProviderPlanReport } from "../../provider/resources/ssoProviderPlan";
+import { parseCertificate } from "../../provider/saml";
+import { SAML_FIXTURES } from "../unit/saml/paths";
 import { REPO_ROOT } from "../support/repo";
 import { createProject, startWorkspace, type PulumiProject } from "./harness";
 import type { Workspace } from "../../emulator";
@@ -210,5 +214,94 @@ describe("reviewable previews: pulumi preview --json and torq-sso review --json"
       expect(await upWrites(), JSON.stringify(declared)).to.deep.equal(listedCalls(plan));
       expect(await liveRulesText(client)).to.deep.equal(asText(declared));
     }
+  });
+});
+
+describe("reviewable previews of the SSO provider: certificate and secret rotation", function () {
+  this.timeout(900_000);
+  const ROTATION_A = readFileSync(path.join(SAML_FIXTURES, "rotation-a.pem"), "utf8");
+  const ROTATION_B = readFileSync(path.join(SAML_FIXTURES, "rotation-b.pem"), "utf8");
+  const bareBase64 = (pem: string): string => pem.replace(/-----[^-]+-----/g, "").replace(/\s+/g, "");
+  let workspace: Workspace;
+  let client: TorqClient;
+  let saml: PulumiProject;
+  let oidc: PulumiProject;
+
+  async function previewAndReview(project: PulumiProject): Promise<{ preview: PreviewJson; review: Review | undefined; reviewCode: number }> {
+    const result = await project.run(["preview", "--json"]);
+    expect(result.code, result.output.slice(-3000)).to.equal(0);
+    const reviewed = await review(result.stdout, workspace);
+    return { preview: JSON.parse(result.stdout) as PreviewJson, review: reviewed.review, reviewCode: reviewed.code };
+  }
+
+  function providerPlan(result: Review | undefined): SsoProviderPlanReport {
+    const plan = result?.resources.find((r) => r.kind === "SsoProvider")?.plan;
+    if (!plan || plan.resource !== "SsoProvider") throw new Error(`no SsoProvider plan in ${JSON.stringify(result)}`);
+    return plan;
+  }
+
+  before(async () => {
+    workspace = await startWorkspace({ port: 0, testHooks: true });
+    client = clientFor(workspace);
+    const owner = (await client.listRoles()).find((r) => r.name === "Owner")!.id;
+    await client.createClaimMapping({ claim_name: "email", claim_value: "owner@example.com", role_id: owner });
+    saml = await createProject({
+      workspace,
+      name: "review-saml",
+      program: `import * as pulumi from "@pulumi/pulumi";
+import * as torq from "pulumi-torq-sso";
+const config = new pulumi.Config();
+new torq.SsoProvider("sso", { protocol: "saml", signOnUrl: "https://idp.example.com/sso", issuer: "urn:example:idp", certificate: config.require("certificate") });
+`,
+    });
+  });
+  after(async () => {
+    saml?.dispose();
+    oidc?.dispose();
+    await workspace?.close();
+  });
+
+  it("shows a certificate rotation by fingerprint, subject and expiry, with a caution while SSO-only login is on", async () => {
+    await saml.ok(["config", "set", "certificate", bareBase64(ROTATION_A)]);
+    await saml.ok(["up", "--yes", "--skip-preview"]);
+    await client.putSsoSettings({ sso_only: true });
+    await saml.ok(["config", "set", "certificate", bareBase64(ROTATION_B)]);
+    const next = parseCertificate(ROTATION_B);
+    const { preview, review: result, reviewCode } = await previewAndReview(saml);
+    expect(reviewCode).to.equal(2);
+    const plan = providerPlan(result);
+    expect(plan.newCertificate).to.deep.equal({ fingerprintSha256: next.fingerprintSha256, subject: next.subject, notAfter: next.notAfter, listedInMetadata: null });
+    expect(plan.changedFields.map((c) => c.field)).to.deep.equal(["certificate"]);
+    expect(plan.ssoOnly).to.equal(true);
+    const summary = preview.diagnostics?.find((d) => d.message.includes("SsoProvider plan:"));
+    expect(summary?.message).to.include(`certificate: ${next.fingerprintSha256}, ${next.subject}, valid until ${next.notAfter}`);
+    expect(summary?.message, "no base64 blob in the plan").to.not.include(bareBase64(ROTATION_B).slice(0, 40));
+    const caution = preview.diagnostics?.find((d) => d.severity === "warning" && d.message.includes("SSO-only login is on"));
+    expect(caution?.message).to.include("test a login");
+    expect(result?.warnings.some((w) => w.message.includes("SSO-only login is on"))).to.equal(true);
+    await client.putSsoSettings({ sso_only: false });
+  });
+
+  it("shows a client-secret rotation without the secret", async () => {
+    await saml.ok(["state", "unprotect", "--all", "--yes"]);
+    await saml.ok(["destroy", "--yes", "--skip-preview"]);
+    oidc = await createProject({
+      workspace,
+      name: "review-oidc",
+      program: `import * as pulumi from "@pulumi/pulumi";
+import * as torq from "pulumi-torq-sso";
+const config = new pulumi.Config();
+new torq.SsoProvider("sso", { protocol: "oidc", issuerUrl: "https://idp.example.com", clientId: "torq", clientSecret: config.requireSecret("clientSecret") });
+`,
+    });
+    await oidc.ok(["config", "set", "--secret", "--", "clientSecret", "first-secret-value-1"]);
+    await oidc.ok(["up", "--yes", "--skip-preview"]);
+    await oidc.ok(["config", "set", "--secret", "--", "clientSecret", "second-secret-value-2"]);
+    const { preview, review: result, reviewCode } = await previewAndReview(oidc);
+    expect(reviewCode).to.equal(2);
+    expect(providerPlan(result).secret).to.equal("rotated");
+    expect(JSON.stringify(preview)).to.not.include("second-secret-value-2");
+    expect(JSON.stringify(result)).to.not.include("second-secret-value-2");
+    expect(preview.diagnostics?.some((d) => d.message.includes("clientSecret: rotated (value hidden)"))).to.equal(true);
   });
 });
