@@ -4,11 +4,12 @@
  * (the Makefile puts them there via scripts/env.sh --pulumi).
  */
 import { spawn } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { startWorkspace, type Workspace } from "../../emulator";
 import { REPO_ROOT } from "../support/repo";
+import { DYNAMIC, programFor, type ProviderMode } from "./providerModes";
 
 export interface RunResult {
   code: number;
@@ -33,12 +34,18 @@ export interface PulumiProject {
   start(args: string[], extraEnv?: NodeJS.ProcessEnv): RunningCommand;
   /** Runs and fails the test with the output when the exit code is not 0. */
   ok(args: string[]): Promise<RunResult>;
-  /** Replaces the program's index.ts. */
+  /** Replaces the program's index.ts (its `pulumi-torq-sso` import switched to the mode's module). */
   writeProgram(source: string): void;
   dispose(): void;
 }
 
 export const PASSPHRASE = "e2e-passphrase";
+
+/** Where `make build` puts the plugin's launcher: a project's `plugins.providers[].path`. */
+export const PLUGIN_DIR = path.join(REPO_ROOT, "dist", "bin");
+
+/** The Pulumi.yaml lines that make a project use this checkout's plugin for the `torq` package. */
+export const PLUGIN_PROVIDERS_YAML = `plugins:\n  providers:\n    - name: torq\n      path: ${PLUGIN_DIR}\n`;
 
 function linkNodeModules(projectDir: string): void {
   const modules = path.join(projectDir, "node_modules");
@@ -85,7 +92,10 @@ export async function createProject(options: {
   program?: string;
   name?: string;
   config?: Record<string, string>;
+  /** The dynamic provider (default) or the plugin: see providerModes.ts. */
+  mode?: ProviderMode;
 }): Promise<PulumiProject> {
+  const mode = options.mode ?? DYNAMIC;
   const root = mkdtempSync(path.join(tmpdir(), "torq-sso-e2e-"));
   const dir = path.join(root, "project");
   const state = path.join(root, "state");
@@ -101,6 +111,9 @@ export async function createProject(options: {
     writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: options.name ?? "torq-sso-e2e", main: "index.ts" }, null, 2));
     writeFileSync(path.join(dir, "index.ts"), options.program ?? "");
   }
+  const program = path.join(dir, "index.ts");
+  writeFileSync(program, programFor(mode, readFileSync(program, "utf8")));
+  if (mode !== DYNAMIC) appendFileSync(path.join(dir, "Pulumi.yaml"), PLUGIN_PROVIDERS_YAML);
   linkNodeModules(dir);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -128,7 +141,7 @@ export async function createProject(options: {
       return result;
     },
     writeProgram(source) {
-      writeFileSync(path.join(dir, "index.ts"), source);
+      writeFileSync(path.join(dir, "index.ts"), programFor(mode, source));
     },
     dispose() {
       rmSync(root, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import type { PutSsoProvider, SsoProviderRecord } from "../../provider/schemas/a
 import { IDP_METADATA_FIXTURES, SAML_FIXTURES } from "../unit/saml/paths";
 import { createProject, startWorkspace, type PulumiProject, type RunResult } from "./harness";
 import type { Workspace } from "../../emulator";
+import { PROVIDER_MODES } from "./providerModes";
 import { clientFor } from "./workspaceTools";
 
 const ROTATION_A = readFileSync(path.join(SAML_FIXTURES, "rotation-a.pem"), "utf8");
@@ -57,7 +58,7 @@ async function changeInWorkspace(client: TorqClient, change: Partial<SsoProvider
   await client.putSsoProvider(body as PutSsoProvider);
 }
 
-describe("SsoProvider through the real Pulumi engine", function () {
+for (const mode of PROVIDER_MODES) describe(`SsoProvider through the real Pulumi engine (${mode.name})`, function () {
   this.timeout(600_000);
 
   describe("the oidc-okta example (OIDC, code flow, secret from config)", () => {
@@ -70,7 +71,7 @@ describe("SsoProvider through the real Pulumi engine", function () {
     before(async () => {
       workspace = await startWorkspace({ port: 0, testHooks: true });
       client = clientFor(workspace);
-      project = await createProject({ workspace, example: "oidc-okta" });
+      project = await createProject({ workspace, example: "oidc-okta", mode });
       await project.ok(["config", "set", "--secret", "oidcClientSecret", FIRST_SECRET]);
     });
     after(async () => {
@@ -173,7 +174,7 @@ describe("SsoProvider through the real Pulumi engine", function () {
     before(async () => {
       workspace = await startWorkspace({ port: 0, testHooks: true });
       client = clientFor(workspace);
-      project = await createProject({ workspace, example: "saml-entra-metadata" });
+      project = await createProject({ workspace, example: "saml-entra-metadata", mode });
     });
     after(async () => {
       project?.dispose();
@@ -243,7 +244,7 @@ describe("SsoProvider through the real Pulumi engine", function () {
 
     before(async () => {
       workspace = await startWorkspace({ port: 0, testHooks: true });
-      project = await createProject({ workspace, program: program(`{ protocol: "oidc" }`) });
+      project = await createProject({ workspace, program: program(`{ protocol: "oidc" }`), mode });
     });
     after(async () => {
       project?.dispose();
@@ -295,6 +296,7 @@ describe("SsoProvider through the real Pulumi engine", function () {
 export const endpoints = torq.getSsoEndpoints();
 new torq.SsoProvider("idp", { protocol: "oidc", issuerUrl: "https://idp.example.com", clientId: "torq", clientSecret: "s3cret" });
 `,
+        mode,
       });
     });
     after(async () => {
