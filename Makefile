@@ -4,8 +4,10 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 ENV := source scripts/env.sh &&
 ENV_PULUMI := source scripts/env.sh --pulumi &&
-# The e2e tier also runs a Pulumi YAML program: Pulumi YAML's language host (scripts/pulumi-yaml.sh).
-ENV_E2E := $(ENV_PULUMI) export PATH="$$(scripts/pulumi-yaml.sh | tail -n 1):$$PATH" &&
+# The e2e tier also runs a Pulumi YAML program (Pulumi YAML's language host, scripts/pulumi-yaml.sh)
+# and regenerates the SDKs to check sdk-gen/ (the code generators, scripts/pulumi-sdkgen.sh): both
+# are built once and cached, before the tests start.
+ENV_E2E := $(ENV_PULUMI) scripts/pulumi-sdkgen.sh >/dev/null && export PATH="$$(scripts/pulumi-yaml.sh | tail -n 1):$$PATH" &&
 
 .PHONY: all deps build lint schema sdks plugin test test-unit test-e2e demo bench clean
 

@@ -15,7 +15,7 @@ import { REPO_ROOT } from "../support/repo";
 import { SAML_FIXTURES } from "../unit/saml/paths";
 import { createProject, PLUGIN_PROVIDERS_YAML, startWorkspace, type PulumiProject } from "./harness";
 import type { Workspace } from "../../emulator";
-import { PLUGIN, programFor } from "./providerModes";
+import { DYNAMIC, PLUGIN, programFor } from "./providerModes";
 import { asText, clientFor, liveRules, liveRulesText, requestLog, testHook } from "./workspaceTools";
 
 const OWNER = "owner@example.com";
@@ -225,7 +225,7 @@ outputs:
       return lines.slice(start).join("\n").trimEnd() + "\n";
     }
 
-    it("adopts the live rules and provider without writing to the workspace, prints their code, and the next preview is empty", async () => {
+    it("adopts the live rules, provider and setting without writing to the workspace, prints their code, and the next preview is empty", async () => {
       const before = await liveRules(client);
       await testHook(workspace, "POST", "reset");
       const rules = await project.ok(["import", "torq:index:ClaimMappings", "rules", "claim-mappings", "--yes"]);
@@ -236,10 +236,13 @@ outputs:
       const idpCode = printedCode(idp.output);
       expect(idpCode).to.include("type: torq:SsoProvider");
       expect(idpCode).to.include("issuer: urn:idp:example");
+      const enforcement = await project.ok(["import", "torq:index:SsoEnforcement", "sso-only", "sso-enforcement", "--yes"]);
+      const enforcementCode = printedCode(enforcement.output);
+      expect(enforcementCode).to.include("ssoOnly: false");
       expect(await writes(workspace)).to.deep.equal([]);
 
-      // The two printed programs, as one.
-      project.writeProgram(rulesCode + idpCode.replace(/^resources:\n/, ""));
+      // The printed programs, as one.
+      project.writeProgram([rulesCode, idpCode, enforcementCode].map((code, i) => (i ? code.replace(/^resources:\n/, "") : code)).join(""));
       await project.ok(["preview", "--expect-no-changes"]);
       await project.ok(["up", "--yes", "--expect-no-changes"]);
       expect(await liveRules(client)).to.deep.equal(before);
@@ -305,7 +308,7 @@ new torq.SsoProvider("idp", { protocol: "saml", signOnUrl: "https://idp.example.
       const before = await liveRules(client);
       await testHook(workspace, "POST", "reset");
       const state = JSON.parse((await project.ok(["stack", "export"])).stdout) as { deployment: { resources: { urn: string; type: string }[] } };
-      const dynamic = state.deployment.resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/torq:")).map((r) => r.urn);
+      const dynamic = state.deployment.resources.filter((r) => r.type === DYNAMIC.resourceType("ClaimMappings") || r.type === DYNAMIC.resourceType("SsoProvider")).map((r) => r.urn);
       expect(dynamic).to.have.length(2);
       // Dependents first: the provider depends on the rules.
       for (const urn of dynamic.reverse()) await project.ok(["state", "delete", urn, "--force", "--yes"]);

@@ -10,10 +10,12 @@ export interface ProviderMode {
   name: "dynamic provider" | "plugin";
   /** What a TypeScript program imports the resources from. */
   sdk: "pulumi-torq-sso" | "pulumi-torq-sso/plugin";
+  /** The type a resource of this package has in the stack's state, e.g. for `ClaimMappings`. */
+  resourceType(name: "ClaimMappings" | "SsoProvider" | "SsoEnforcement"): string;
 }
 
-export const DYNAMIC: ProviderMode = { name: "dynamic provider", sdk: "pulumi-torq-sso" };
-export const PLUGIN: ProviderMode = { name: "plugin", sdk: "pulumi-torq-sso/plugin" };
+export const DYNAMIC: ProviderMode = { name: "dynamic provider", sdk: "pulumi-torq-sso", resourceType: (name) => `pulumi-nodejs:dynamic/torq:${name}` };
+export const PLUGIN: ProviderMode = { name: "plugin", sdk: "pulumi-torq-sso/plugin", resourceType: (name) => `torq:index:${name}` };
 
 /** Both modes, for `for (const mode of PROVIDER_MODES) describe(...)`. */
 export const PROVIDER_MODES: readonly ProviderMode[] = [DYNAMIC, PLUGIN];
