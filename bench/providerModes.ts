@@ -11,10 +11,10 @@
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { performance } from "node:perf_hooks";
 import type { ClaimRule } from "../provider/schemas/claimMappings";
 import { startWorkspace } from "../emulator";
 import { createProject, type PulumiProject } from "../test/e2e/harness";
+import { flag, median, timed } from "./pulumiRuns";
 import { PROVIDER_MODES } from "../test/e2e/providerModes";
 
 const PROGRAM = `import { readFileSync } from "node:fs";
@@ -23,23 +23,6 @@ const mappings = JSON.parse(readFileSync("rules.json", "utf8"));
 export const ruleCount = new torq.ClaimMappings("rules", { mappings, overwriteExisting: true }).mappings.apply((m) => m.length);
 `;
 const EMPTY_PROGRAM = "export {};\n";
-
-function flag(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : (process.argv[index + 1] ?? fallback);
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
-async function timed(project: PulumiProject, args: string[]): Promise<number> {
-  const started = performance.now();
-  await project.ok(args);
-  return performance.now() - started;
-}
 
 function declaredRules(count: number): ClaimRule[] {
   return [
@@ -54,6 +37,7 @@ async function benchSize(count: number, runs: number): Promise<{ empty: number; 
   const projects: { name: string; project: PulumiProject }[] = [];
   try {
     const empty = await createProject({ workspace, program: EMPTY_PROGRAM, name: "torq-sso-bench-empty" });
+    await empty.ok(["up", "--yes", "--skip-preview"]);
     projects.push({ name: "empty", project: empty });
     for (const mode of PROVIDER_MODES) {
       const project = await createProject({ workspace, program: PROGRAM, name: "torq-sso-bench-modes", mode });
@@ -62,7 +46,8 @@ async function benchSize(count: number, runs: number): Promise<{ empty: number; 
       await project.ok(["up", "--yes", "--skip-preview"]);
       projects.push({ name: mode.name, project });
     }
-    // Warm every project once (plugins, TypeScript), unmeasured.
+    // Both modes manage the same list, which each up left as declared. Warm every project once
+    // (plugins, TypeScript caches), unmeasured.
     for (const { project } of projects) await project.ok(["preview", "--expect-no-changes"]);
     const samples = new Map(projects.map(({ name }) => [name, [] as number[]]));
     for (let run = 0; run < runs; run++) {
