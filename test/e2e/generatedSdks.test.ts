@@ -1,7 +1,8 @@
 /**
- * The SDKs generated from schema.json (sdk-gen/): current, and each usable in its language —
- * TypeScript compiles, Python byte-compiles, and Go builds, with a program declaring a resource,
- * against github.com/pulumi/pulumi/sdk/v3 at the CLI's version from the Go module proxy.
+ * schema.json as the Pulumi CLI reads it from the plugin, and the SDKs generated from it (sdk-gen/):
+ * current, and each usable in its language — TypeScript compiles, Python byte-compiles, and Go
+ * builds, with a program declaring a resource, against github.com/pulumi/pulumi/sdk/v3 at the CLI's
+ * version from the Go module proxy.
  */
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
@@ -12,12 +13,13 @@ import { REPO_ROOT } from "../support/repo";
 
 const SDK_GEN = path.join(REPO_ROOT, "sdk-gen");
 
+/** Runs a command that must succeed; its stdout. */
 function sh(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
   const result = spawnSync(command, args, { cwd, env, encoding: "utf8", timeout: 900_000 });
   if (result.error) throw result.error;
   const output = `${result.stdout ?? ""}${result.stderr ?? ""}`;
   if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} exited ${result.status}:\n${output.slice(-4000)}`);
-  return output;
+  return result.stdout ?? "";
 }
 
 /** Every file under a folder, by relative path, with its contents. */
@@ -43,6 +45,15 @@ function goCommand(): string {
 
 function pulumiSdkVersion(): string {
   return (JSON.parse(readFileSync(path.join(REPO_ROOT, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8")) as { version: string }).version;
+}
+
+/** A JSON value with every object's keys in order, to compare documents whatever their key order. */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortedKeys((value as Record<string, unknown>)[key])]));
+  }
+  return value;
 }
 
 const GO_PROGRAM = `package main
@@ -78,6 +89,13 @@ describe("the SDKs generated from schema.json", function () {
   });
   after(() => {
     if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it("the CLI binds the schema the plugin serves (pulumi package get-schema): schema.json's package", () => {
+    const served = JSON.parse(sh("pulumi", ["package", "get-schema", path.join(REPO_ROOT, "dist", "bin", "pulumi-resource-torq")], REPO_ROOT)) as unknown;
+    const checkedIn = JSON.parse(readFileSync(path.join(REPO_ROOT, "schema.json"), "utf8")) as unknown;
+    // The CLI writes the package back out after binding it, in its own key order.
+    expect(sortedKeys(served)).to.deep.equal(sortedKeys(checkedIn));
   });
 
   it("are what `make sdks` generates with pulumi package gen-sdk (run `make sdks` when this fails)", () => {
