@@ -5,6 +5,8 @@
  */
 import * as grpc from "@grpc/grpc-js";
 import { ResourceProviderService } from "@pulumi/pulumi/proto/provider_grpc_pb";
+import { keepCompileCacheWritten } from "../provider/compileCache";
+import { watchProviderEngine } from "../provider/engineWatch";
 import { TorqProviderService } from "./server";
 
 /** The engine's address: the first argument that is not a flag (`-v=9`, `--logtostderr`, `--tracing URL`). */
@@ -18,8 +20,13 @@ export function engineAddressOf(args: readonly string[]): string | undefined {
 }
 
 async function main(): Promise<void> {
+  const engineAddress = engineAddressOf(process.argv.slice(2));
+  // As the dynamic-provider host does: once the engine is gone (pulumi killed), write nothing more
+  // and exit; and keep Node's compile cache, which the engine's SIGKILL at the end would lose.
+  if (engineAddress) watchProviderEngine(engineAddress);
+  keepCompileCacheWritten();
   const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
-  server.addService(ResourceProviderService, new TorqProviderService(engineAddressOf(process.argv.slice(2))).handlers() as grpc.UntypedServiceImplementation);
+  server.addService(ResourceProviderService, new TorqProviderService(engineAddress).handlers() as grpc.UntypedServiceImplementation);
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
   );

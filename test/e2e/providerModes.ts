@@ -12,10 +12,22 @@ export interface ProviderMode {
   sdk: "pulumi-torq-sso" | "pulumi-torq-sso/plugin";
   /** The type a resource of this package has in the stack's state, e.g. for `ClaimMappings`. */
   resourceType(name: "ClaimMappings" | "SsoProvider" | "SsoEnforcement"): string;
+  /** What the command line of the provider process the engine starts contains. */
+  providerProcess: string;
 }
 
-export const DYNAMIC: ProviderMode = { name: "dynamic provider", sdk: "pulumi-torq-sso", resourceType: (name) => `pulumi-nodejs:dynamic/torq:${name}` };
-export const PLUGIN: ProviderMode = { name: "plugin", sdk: "pulumi-torq-sso/plugin", resourceType: (name) => `torq:index:${name}` };
+export const DYNAMIC: ProviderMode = {
+  name: "dynamic provider",
+  sdk: "pulumi-torq-sso",
+  resourceType: (name) => `pulumi-nodejs:dynamic/torq:${name}`,
+  providerProcess: "@pulumi/pulumi/cmd/dynamic-provider/index.js",
+};
+export const PLUGIN: ProviderMode = {
+  name: "plugin",
+  sdk: "pulumi-torq-sso/plugin",
+  resourceType: (name) => `torq:index:${name}`,
+  providerProcess: "dist/plugin/main.js",
+};
 
 /** Both modes, for `for (const mode of PROVIDER_MODES) describe(...)`. */
 export const PROVIDER_MODES: readonly ProviderMode[] = [DYNAMIC, PLUGIN];
