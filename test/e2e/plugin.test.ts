@@ -6,11 +6,11 @@
  * without a window in which the workspace's rules are deleted.
  */
 import { expect } from "chai";
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { execFileSync } from "node:child_process";
 import { TorqClient } from "../../provider/client/client";
+import { packPlugin } from "../../scripts/pluginPackage";
 import { REPO_ROOT } from "../support/repo";
 import { SAML_FIXTURES } from "../unit/saml/paths";
 import { createProject, PLUGIN_PROVIDERS_YAML, startWorkspace, type PulumiProject } from "./harness";
@@ -270,11 +270,10 @@ outputs:
     });
 
     it("installs with pulumi plugin install and serves a program on its own", async () => {
-      execFileSync("node", [path.join(REPO_ROOT, "dist", "scripts", "pluginPackage.js"), out]);
-      const [tarball] = readdirSync(out).filter((f) => f.endsWith(".tar.gz"));
+      const tarball = packPlugin(out);
       const version = (JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string }).version;
-      expect(tarball).to.equal(`pulumi-resource-torq-v${version}-linux-amd64.tar.gz`);
-      await project.ok(["plugin", "install", "resource", "torq", version, "--file", path.join(out, tarball!)]);
+      expect(path.basename(tarball)).to.equal(`pulumi-resource-torq-v${version}-linux-amd64.tar.gz`);
+      await project.ok(["plugin", "install", "resource", "torq", version, "--file", tarball]);
       const up = await project.ok(["up", "--yes"]);
       expect(up.output).to.include(`+ 1. email = ${OWNER} → Owner`);
       expect(await liveRulesText(clientFor(workspace))).to.deep.equal(asText(BASE));

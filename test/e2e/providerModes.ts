@@ -26,7 +26,7 @@ export const PLUGIN: ProviderMode = {
   name: "plugin",
   sdk: "pulumi-torq-sso/plugin",
   resourceType: (name) => `torq:index:${name}`,
-  providerProcess: "dist/plugin/main.js",
+  providerProcess: "dist/plugin/bundle.js",
 };
 
 /** Both modes, for `for (const mode of PROVIDER_MODES) describe(...)`. */

@@ -15,6 +15,7 @@ import * as proto from "@pulumi/pulumi/proto/provider_pb";
 import type { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
 import { startWorkspace, type Workspace } from "../../emulator";
 import { REPO_ROOT } from "../support/repo";
+import { FakeEngine } from "../unit/provider/fakeEngine";
 
 const LAUNCHER = path.join(REPO_ROOT, "dist", "bin", "pulumi-resource-torq");
 
@@ -22,9 +23,9 @@ function call<Req, Res>(method: (request: Req, callback: (err: grpc.ServiceError
   return new Promise((resolve, reject) => method(request, (err, response) => (err ? reject(err) : resolve(response))));
 }
 
-async function startPlugin(): Promise<{ child: ChildProcess; client: ResourceProviderClient }> {
-  // No engine listens there: nothing these tests ask makes the plugin log.
-  const child = spawn(LAUNCHER, ["127.0.0.1:1"], { stdio: ["ignore", "pipe", "inherit"] });
+async function startPlugin(engine: FakeEngine): Promise<{ child: ChildProcess; client: ResourceProviderClient }> {
+  // The engine is a stand-in: nothing these tests ask makes the plugin log, but the plugin watches it.
+  const child = spawn(LAUNCHER, [engine.address], { stdio: ["ignore", "pipe", "inherit"] });
   const port = await new Promise<string>((resolve, reject) => {
     child.once("error", reject);
     child.stdout!.once("data", (chunk: Buffer) => resolve(chunk.toString().trim()));
@@ -38,15 +39,18 @@ describe("pulumi-resource-torq over gRPC", function () {
   let child: ChildProcess;
   let client: ResourceProviderClient;
   let workspace: Workspace;
+  let engine: FakeEngine;
 
   before(async () => {
-    ({ child, client } = await startPlugin());
+    engine = await FakeEngine.start();
+    ({ child, client } = await startPlugin(engine));
     workspace = await startWorkspace({ port: 0 });
   });
   after(async () => {
     client?.close();
     child?.kill();
     await workspace?.close();
+    await engine?.die();
   });
 
   it("reports the package's version and serves schema.json as its schema", async () => {
@@ -90,6 +94,17 @@ describe("pulumi-resource-torq over gRPC", function () {
     await call<proto.ConfigureRequest, proto.ConfigureResponse>(client.configure.bind(client), new proto.ConfigureRequest().setArgs(args));
     const answer = await call<proto.InvokeRequest, proto.InvokeResponse>(client.invoke.bind(client), new proto.InvokeRequest().setTok("torq:index:getSsoEndpoints").setArgs(new Struct()));
     expect(answer.getReturn()?.toJavaScript()).to.deep.equal({ loginRedirectUrl: `${workspace.url}/__/auth/handler`, audience: "torq-local" });
+  });
+
+  it("exits on its own once the engine that started it is gone (pulumi killed)", async () => {
+    const other = await FakeEngine.start();
+    const plugin = await startPlugin(other);
+    plugin.client.close();
+    const exited = new Promise<number | null>((resolve) => plugin.child.once("exit", (code) => resolve(code)));
+    await other.die();
+    const started = Date.now();
+    expect(await exited).to.equal(1);
+    expect(Date.now() - started).to.be.lessThan(5_000);
   });
 
   it("answers an unknown resource type or function with one sentence naming the ones it has", async () => {
