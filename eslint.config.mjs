@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "examples/**/node_modules/**", "scripts/langhost/**"] },
+  { ignores: ["dist/**", "node_modules/**", "examples/**/node_modules/**", "scripts/langhost/**", "sdk-gen/**", ".tmp/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -24,7 +24,8 @@ import { ruleKey as contentKey } from "../provider/rules/rule";
 import { requestLogSchema, type RequestLogEntry } from "../emulator/testHookSchemas";
 import type { ClaimRule } from "../provider/schemas/claimMappings";
 import { startWorkspace, type Workspace } from "../emulator";
-import { createProject, type PulumiProject } from "../test/e2e/harness";
+import { createProject } from "../test/e2e/harness";
+import { flag, median, timed } from "./pulumiRuns";
 import { seededRandom } from "./seededRandom";
 
 const ROLES = ["Contributor", "Creator", "Operator", "Viewer", "Interact Only"];
@@ -56,11 +57,6 @@ interface SizeResult {
   previewMs: number;
   emptyMs: number;
   trivialMs: number;
-}
-
-function flag(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : (process.argv[index + 1] ?? fallback);
 }
 
 function shuffled<T>(items: readonly T[], next: () => number): T[] {
@@ -114,18 +110,6 @@ function byPath(entries: readonly RequestLogEntry[]): Map<string, number> {
 }
 
 const total = (counts: Map<string, number>): number => [...counts.values()].reduce((a, b) => a + b, 0);
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
-async function timed(project: PulumiProject, args: string[]): Promise<number> {
-  const started = performance.now();
-  await project.ok(args);
-  return performance.now() - started;
-}
 
 async function benchSize(count: number, runs: number): Promise<SizeResult> {
   const workspace = await startWorkspace({ port: 0, testHooks: true, rateLimitPerSecond: null });

@@ -14,9 +14,14 @@ let started = false;
 
 /** In a dynamic-provider process with the compile cache on, keeps the cache written; anywhere else it does nothing. */
 export function keepCompileCacheInProviderHost(): void {
+  if (dynamicProviderEngineAddress() !== undefined) keepCompileCacheWritten();
+}
+
+/** With the compile cache on, keeps it written from now on: for a process the engine ends with SIGKILL (a provider's). */
+export function keepCompileCacheWritten(): void {
   // flushCompileCache is Node >= 22.10; an older Node simply runs without.
   if (started || typeof nodeModule.flushCompileCache !== "function" || typeof nodeModule.getCompileCacheDir !== "function") return;
-  if (nodeModule.getCompileCacheDir() === undefined || dynamicProviderEngineAddress() === undefined) return;
+  if (nodeModule.getCompileCacheDir() === undefined) return;
   started = true;
   const write = (): void => nodeModule.flushCompileCache();
   setImmediate(write).unref();

@@ -9,6 +9,7 @@
  * be reached) they go to stderr, warnings prefixed `warning: `.
  */
 import type * as grpc from "@grpc/grpc-js";
+import { AsyncLocalStorage } from "node:async_hooks";
 
 /** How serious a message is; `warning` reaches `pulumi preview --json` as `"severity": "warning"`. */
 export type Severity = "info" | "warning";
@@ -57,10 +58,26 @@ function toStderr(severity: Severity, message: string): void {
   process.stderr.write(`${severity === "warning" ? "warning: " : ""}${message}\n`);
 }
 
+/**
+ * Where the messages of one provider operation go, when something other than the dynamic-provider
+ * host serves it: the resource provider plugin sets one per gRPC call, bound to the resource's URN,
+ * so the engine shows each message on that resource at its severity.
+ */
+export interface DiagnosticsContext {
+  send(severity: Severity, message: string): Promise<void>;
+}
+
+const operationContext = new AsyncLocalStorage<DiagnosticsContext>();
+
+/** Runs one provider operation with its messages sent to `context` (the same provider code, logged against the right resource). */
+export function withDiagnosticsContext<T>(context: DiagnosticsContext, operation: () => Promise<T>): Promise<T> {
+  return operationContext.run(context, operation);
+}
+
 /** Tells the user something, at a severity; delivery to the engine finishes by `flushDiagnostics()`. */
 export function report(message: string, severity: Severity = "info"): void {
   const text = message.replace(/\n+$/, "");
-  const log = engineLog();
+  const log = operationContext.getStore() ?? engineLog();
   if (!log) {
     toStderr(severity, text);
     return;

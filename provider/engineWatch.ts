@@ -130,9 +130,16 @@ let providerHostWatch: EngineWatch | undefined;
  * and the process exits. Anywhere else (the program, the CLI, tests) it does nothing.
  */
 export function watchEngineIfProviderHost(): void {
-  if (providerHostWatch) return;
   const address = dynamicProviderEngineAddress();
-  if (address === undefined) return;
+  if (address !== undefined) watchProviderEngine(address);
+}
+
+/**
+ * Starts the watch of this provider process's engine at `address`, once: the dynamic-provider host's
+ * (above) or the resource provider plugin's, whose engine address is its own argument.
+ */
+export function watchProviderEngine(address: string): void {
+  if (providerHostWatch) return;
   const parent = process.ppid;
   providerHostWatch = watchEngine(address, {
     // Nobody reads this process's output any more, so it just ends, cutting any request in flight.

@@ -142,8 +142,8 @@ export class SsoEnforcement extends pulumi.dynamic.Resource {
  * computed `loginRedirectUrl` is not, which makes the pair unknown exactly while it changes. Rules
  * have no computed-only output, but the applied ones carry an `id` and the previewed ones do not.
  */
-function pendingSignals(args: SsoEnforcementArgs): { ssoProviderEnabled?: pulumi.Output<boolean>; claimMappingsApplied?: pulumi.Output<boolean> } {
-  const signals: { ssoProviderEnabled?: pulumi.Output<boolean>; claimMappingsApplied?: pulumi.Output<boolean> } = {};
+export function pendingSignals(args: EnforcementDependencies): { ssoProviderEnabled?: pulumi.Output<boolean | undefined>; claimMappingsApplied?: pulumi.Output<boolean> } {
+  const signals: { ssoProviderEnabled?: pulumi.Output<boolean | undefined>; claimMappingsApplied?: pulumi.Output<boolean> } = {};
   if (args.ssoProvider) {
     signals.ssoProviderEnabled = pulumi.all([args.ssoProvider.enabled, args.ssoProvider.loginRedirectUrl]).apply(([enabled]) => enabled);
   }
@@ -153,7 +153,14 @@ function pendingSignals(args: SsoEnforcementArgs): { ssoProviderEnabled?: pulumi
   return signals;
 }
 
-function withDependencies(opts: pulumi.CustomResourceOptions | undefined, extra: pulumi.Resource[]): pulumi.CustomResourceOptions | undefined {
+/** What SsoEnforcement reads of the resources it follows: this SDK's, or those of `pulumi-torq-sso/plugin`. */
+export interface EnforcementDependencies {
+  ssoProvider?: { enabled: pulumi.Output<boolean | undefined>; loginRedirectUrl: pulumi.Output<string> };
+  claimMappings?: { mappings: pulumi.Output<{ id?: string }[]> };
+}
+
+/** The options with `extra` added to `dependsOn`. */
+export function withDependencies(opts: pulumi.CustomResourceOptions | undefined, extra: pulumi.Resource[]): pulumi.CustomResourceOptions | undefined {
   if (extra.length === 0) return opts;
   const existing = opts?.dependsOn;
   const list: pulumi.Input<pulumi.Resource>[] = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing as pulumi.Input<pulumi.Resource>];

@@ -68,6 +68,32 @@ function reportPlan(planned: ClaimMappingsPlanReport): void {
   for (const grant of planned.drift?.grantsOwner ?? []) warn(`ClaimMappings: drift grants Owner: ${grant}, made outside Pulumi; up restores the declared list`);
 }
 
+/** What `diff` decides, with the plan it decided on: the resource provider plugin turns it into a per-rule detailed diff. */
+export interface ClaimMappingsDiff {
+  changes: boolean;
+  /** The plan, or undefined while some rules are not known (a preview whose inputs depend on other resources). */
+  plan: ClaimMappingsPlanReport | undefined;
+  /** The settings besides the rules whose declared value changed since the stack recorded them. */
+  settingsChanged: string[];
+}
+
+/** The diff of the declared list against the live one (reported for reviewers), as data. */
+async function diffWithPlan(olds: Props, news: Props): Promise<ClaimMappingsDiff> {
+  if (containsUnknown(news)) {
+    report("ClaimMappings: some rules are not known until apply; the plan is computed then.");
+    return { changes: true, plan: undefined, settingsChanged: [] };
+  }
+  const inputs = claimMappingsInputsSchema.parse(news);
+  const view = await workspace().readForDiff();
+  // A record this version cannot read counts as matching the workspace: no drift is claimed.
+  const { report: planned } = await planClaimMappings(view, inputs, recordedRules(olds) ?? view.live);
+  reportPlan(planned);
+  const settingsChanged = (["breakGlassOwners", "expectations", "allowLockout", "overwriteExisting"] as const).filter(
+    (key) => JSON.stringify(olds[key] ?? null) !== JSON.stringify(news[key] ?? null),
+  );
+  return { changes: planned.changes || settingsChanged.length > 0, plan: planned, settingsChanged };
+}
+
 const operations = {
   async check(olds: Props, news: Props): Promise<{ inputs: Props; failures: CheckFailure[] }> {
     const parsed = claimMappingsInputsSchema.safeParse(news);
@@ -99,19 +125,8 @@ const operations = {
   },
 
   async diff(_id: string, olds: Props, news: Props): Promise<{ changes: boolean }> {
-    if (containsUnknown(news)) {
-      report("ClaimMappings: some rules are not known until apply; the plan is computed then.");
-      return { changes: true };
-    }
-    const inputs = claimMappingsInputsSchema.parse(news);
-    const view = await workspace().readForDiff();
-    // A record this version cannot read counts as matching the workspace: no drift is claimed.
-    const { report: planned } = await planClaimMappings(view, inputs, recordedRules(olds) ?? view.live);
-    reportPlan(planned);
-    const settingsChanged = (["breakGlassOwners", "expectations", "allowLockout", "overwriteExisting"] as const).some(
-      (key) => JSON.stringify(olds[key] ?? null) !== JSON.stringify(news[key] ?? null),
-    );
-    return { changes: planned.changes || settingsChanged };
+    const { changes } = await diffWithPlan(olds, news);
+    return { changes };
   },
 
   async apply(news: Props, kind: ApplyKind): Promise<Props> {
@@ -174,6 +189,8 @@ const PROVIDER_KEY = "__provider";
 export const claimMappingsProvider = {
   check: (olds: Props, news: Props) => oneLineErrors(() => operations.check(olds, news)),
   diff: (id: string, olds: Props, news: Props) => oneLineErrors(() => operations.diff(id, olds, news)),
+  /** `diff` with the plan it decided on, for the resource provider plugin's detailed diff. */
+  diffWithPlan: (olds: Props, news: Props) => oneLineErrors(() => diffWithPlan(olds, news)),
   create: (news: Props) =>
     oneLineErrors(async () => {
       try {

@@ -283,6 +283,16 @@ function reportPlan(report: SsoProviderPlanReport): void {
   for (const caution of report.cautions) warn(`SsoProvider: ${caution}`);
 }
 
+/** The declared provider against the live one, reported for reviewers, as data. */
+async function diffWithPlan(olds: Props, news: Props): Promise<{ changes: boolean; plan: SsoProviderPlanReport | undefined }> {
+  if (containsUnknown(news)) return { changes: true, plan: undefined };
+  const inputs = ssoProviderInputsSchema.parse(news);
+  const { live, ssoOnly } = await readLive();
+  const plan = planSsoProvider(inputs, { operation: "update", live, ssoOnly, secret: secretChange(withPlainSecret(inputs), olds, live) });
+  reportPlan(plan);
+  return { changes: plan.changes, plan };
+}
+
 export const ssoProviderProvider = {
   check(olds: Props, news: Props): Promise<{ inputs: Props; failures: CheckFailure[] }> {
     return oneLineErrors(async () => {
@@ -304,14 +314,12 @@ export const ssoProviderProvider = {
   },
 
   diff(_id: string, olds: Props, news: Props): Promise<{ changes: boolean }> {
-    return oneLineErrors(async () => {
-      if (containsUnknown(news)) return { changes: true };
-      const inputs = ssoProviderInputsSchema.parse(news);
-      const { live, ssoOnly } = await readLive();
-      const report = planSsoProvider(inputs, { operation: "update", live, ssoOnly, secret: secretChange(withPlainSecret(inputs), olds, live) });
-      reportPlan(report);
-      return { changes: report.changes };
-    });
+    return oneLineErrors(async () => ({ changes: (await diffWithPlan(olds, news)).changes }));
+  },
+
+  /** `diff` with the plan it decided on (undefined while inputs are unknown), for the resource provider plugin's detailed diff. */
+  diffWithPlan(olds: Props, news: Props): Promise<{ changes: boolean; plan: SsoProviderPlanReport | undefined }> {
+    return oneLineErrors(() => diffWithPlan(olds, news));
   },
 
   create(news: Props): Promise<{ id: string; outs: Props }> {

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { claimMappingsInputsSchema, claimMappingsOutputsSchema } from "./claimMappings";
+import { evaluateClaimsArgsSchema, evaluateClaimsResultSchema, ssoEndpointsResultSchema } from "./functions";
 import { ssoEnforcementInputsSchema, ssoProviderInputsSchema, ssoProviderOutputsSchema } from "./ssoProvider";
 
 type JsonSchema = {
@@ -76,13 +77,19 @@ function objectSpec(schema: JsonSchema, defs: Map<string, JsonSchema>): { proper
     properties[name] = propertySpec(property, defs);
     if (SECRET_PROPERTIES.has(name)) properties[name]!.secret = true;
   }
-  return { properties, required: [...(schema.required ?? [])].filter((name) => schema.properties?.[name]?.default === undefined) };
+  // A property with a default, or one that may be null, need not be given.
+  const optional = (name: string) => schema.properties?.[name]?.default !== undefined || schema.properties?.[name]?.anyOf?.some((s) => s.type === "null");
+  return { properties, required: [...(schema.required ?? [])].filter((name) => !optional(name)) };
+}
+
+function collectTypes(json: JsonSchema, types: Map<string, JsonSchema>): void {
+  for (const [name, def] of Object.entries(json.$defs ?? {})) types.set(name, def);
 }
 
 function resourceSpec(description: string, inputs: z.ZodType, outputs: z.ZodType | undefined, types: Map<string, JsonSchema>) {
   const inputJson = toJson(inputs);
   const outputJson = outputs ? toJson(outputs) : { properties: {}, required: [] };
-  for (const json of [inputJson, outputJson]) for (const [name, def] of Object.entries(json.$defs ?? {})) types.set(name, def);
+  for (const json of [inputJson, outputJson]) collectTypes(json, types);
   const input = objectSpec(inputJson, types);
   const output = objectSpec(outputJson, types);
   const properties = { ...input.properties, ...output.properties };
@@ -95,6 +102,37 @@ function resourceSpec(description: string, inputs: z.ZodType, outputs: z.ZodType
     required: [...new Set([...input.required, ...output.required])].filter((name) => name in properties),
   };
 }
+
+function functionSpec(description: string, args: z.ZodType | undefined, result: z.ZodType, types: Map<string, JsonSchema>) {
+  const spec: Record<string, unknown> = { description };
+  for (const [key, schema] of [["inputs", args], ["outputs", result]] as const) {
+    if (!schema) continue;
+    const json = toJson(schema);
+    collectTypes(json, types);
+    const object = objectSpec(json, types);
+    spec[key] = { type: "object", properties: object.properties, required: object.required };
+  }
+  return spec;
+}
+
+/**
+ * The provider's configuration, as stack config (`torq:apiUrl`) and as the inputs of an explicit
+ * `torq.Provider`; the environment variables are the fallback either way.
+ */
+const CONFIG_VARIABLES: Record<string, PropertySpec> = {
+  region: { type: "string", description: "`us` (default) or `eu`: picks the public API and auth URLs. Environment: TORQ_REGION." },
+  apiUrl: { type: "string", description: "Overrides the API base URL (e.g. a local workspace). Environment: TORQ_API_URL." },
+  authUrl: { type: "string", description: "Overrides the token URL base; defaults to apiUrl when apiUrl is set. Environment: TORQ_AUTH_URL." },
+  clientId: { type: "string", description: "API key client id. Environment: TORQ_CLIENT_ID." },
+  clientSecret: { type: "string", secret: true, description: "API key client secret. Environment: TORQ_CLIENT_SECRET." },
+};
+
+/** The names the generated SDKs are published under; the Go path is what sdk-gen/go is built as. */
+const LANGUAGE = {
+  nodejs: { packageName: "@pulumi-torq-sso/torq", packageDescription: "Torq SSO as code: the SDK generated for the pulumi-resource-torq plugin.", respectSchemaVersion: true },
+  python: { packageName: "pulumi_torq_sso", respectSchemaVersion: true, pyproject: { enabled: true } },
+  go: { importBasePath: "github.com/pulumi-torq-sso/sdk-gen/go/torq", respectSchemaVersion: true, generateResourceContainerTypes: false },
+};
 
 /** Builds the package schema; deterministic, so the checked-in file can be compared byte for byte. */
 export function buildPackageSchema(version: string): Record<string, unknown> {
@@ -119,6 +157,20 @@ export function buildPackageSchema(version: string): Record<string, unknown> {
       types,
     ),
   };
+  const functions = {
+    [typeToken("getSsoEndpoints")]: functionSpec(
+      "What the IdP application must be told: Torq's Login Redirect URL and the audience. Usable before any resource exists; fixed per region for Torq, asked of the workspace when apiUrl is set.",
+      undefined,
+      ssoEndpointsResultSchema,
+      types,
+    ),
+    [typeToken("evaluateClaims")]: functionSpec(
+      "The role an identity gets from an ordered rule list: the first rule whose claim equals the value decides (the evaluator the lockout guard uses).",
+      evaluateClaimsArgsSchema,
+      evaluateClaimsResultSchema,
+      types,
+    ),
+  };
   const typeSpecs: Record<string, unknown> = {};
   for (const name of [...types.keys()].sort()) {
     const def = types.get(name)!;
@@ -132,17 +184,15 @@ export function buildPackageSchema(version: string): Record<string, unknown> {
     description: "Single Sign-On for a Torq workspace: the SSO provider, the ordered claim→role rules with a lockout guard at preview, and SSO-only login.",
     keywords: ["pulumi", "torq", "sso", "saml", "oidc"],
     license: "Apache-2.0",
-    config: {
-      variables: {
-        region: { type: "string", description: "`us` (default) or `eu`: picks the public API and auth URLs. Environment: TORQ_REGION." },
-        apiUrl: { type: "string", description: "Overrides the API base URL (e.g. a local workspace). Environment: TORQ_API_URL." },
-        authUrl: { type: "string", description: "Overrides the token URL base; defaults to apiUrl when apiUrl is set. Environment: TORQ_AUTH_URL." },
-        clientId: { type: "string", description: "API key client id. Environment: TORQ_CLIENT_ID." },
-        clientSecret: { type: "string", secret: true, description: "API key client secret. Environment: TORQ_CLIENT_SECRET." },
-      },
+    config: { variables: CONFIG_VARIABLES },
+    provider: {
+      description: "The connection to one Torq workspace. Every input falls back to the stack config `torq:*`, then the environment.",
+      inputProperties: CONFIG_VARIABLES,
     },
     types: typeSpecs,
     resources,
+    functions,
+    language: LANGUAGE,
   };
 }
 

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { TorqClient } from "../../provider/client/client";
 import { createProject, startWorkspace, type PulumiProject } from "./harness";
 import type { Workspace } from "../../emulator";
+import { PROVIDER_MODES } from "./providerModes";
 import { asText, clientFor, liveRulesText, requestLog, resetRequestLog, writesIn } from "./workspaceTools";
 
 const OWNER = "owner@example.com";
@@ -25,7 +26,7 @@ async function addOidcProvider(client: TorqClient): Promise<void> {
   await client.putSsoProvider({ protocol: "oidc", issuer_url: "https://idp.example.com", client_id: "torq", client_secret: "s3cret-value", grant_type: "code" });
 }
 
-describe("ClaimMappings through the real Pulumi engine", function () {
+for (const mode of PROVIDER_MODES) describe(`ClaimMappings through the real Pulumi engine (${mode.name})`, function () {
   this.timeout(600_000);
   let workspace: Workspace;
   let project: PulumiProject;
@@ -34,7 +35,7 @@ describe("ClaimMappings through the real Pulumi engine", function () {
   before(async () => {
     workspace = await startWorkspace({ port: 0, testHooks: true });
     client = clientFor(workspace);
-    project = await createProject({ workspace, program: program(BASE) });
+    project = await createProject({ workspace, program: program(BASE), mode });
   });
   after(async () => {
     project?.dispose();

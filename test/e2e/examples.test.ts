@@ -10,6 +10,7 @@ import { TorqClient } from "../../provider/client/client";
 import { planClaimMappingChanges } from "../../provider/plan";
 import type { ClaimRule } from "../../provider/schemas/claimMappings";
 import { createProject, startWorkspace, type PulumiProject } from "./harness";
+import { PROVIDER_MODES } from "./providerModes";
 import type { Workspace } from "../../emulator";
 import { asText, clientFor, liveRules, requestLog, resetRequestLog, writesIn } from "./workspaceTools";
 
@@ -77,8 +78,8 @@ const CASES: ExampleCase[] = [
   },
 ];
 
-for (const example of CASES) {
-  describe(`example ${example.folder} through its whole life`, function () {
+for (const mode of PROVIDER_MODES) for (const example of CASES) {
+  describe(`example ${example.folder} through its whole life (${mode.name})`, function () {
     this.timeout(600_000);
     let workspace: Workspace;
     let client: TorqClient;
@@ -89,7 +90,7 @@ for (const example of CASES) {
       client = clientFor(workspace);
       // An SSO provider makes guard rule 1 apply, and with it the refusal to destroy.
       await client.putSsoProvider({ protocol: "oidc", issuer_url: "https://idp.example.com", client_id: "torq", client_secret: "s3cret-value", grant_type: "code" });
-      project = await createProject({ workspace, example: example.folder });
+      project = await createProject({ workspace, example: example.folder, mode });
     });
     after(async () => {
       project?.dispose();

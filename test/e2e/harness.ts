@@ -4,11 +4,12 @@
  * (the Makefile puts them there via scripts/env.sh --pulumi).
  */
 import { spawn } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { startWorkspace, type Workspace } from "../../emulator";
 import { REPO_ROOT } from "../support/repo";
+import { DYNAMIC, PLUGIN, programFor, type ProviderMode } from "./providerModes";
 
 export interface RunResult {
   code: number;
@@ -33,12 +34,18 @@ export interface PulumiProject {
   start(args: string[], extraEnv?: NodeJS.ProcessEnv): RunningCommand;
   /** Runs and fails the test with the output when the exit code is not 0. */
   ok(args: string[]): Promise<RunResult>;
-  /** Replaces the program's index.ts. */
+  /** Replaces the program's index.ts (its `pulumi-torq-sso` import switched to the mode's module), or a YAML project's program. */
   writeProgram(source: string): void;
   dispose(): void;
 }
 
 export const PASSPHRASE = "e2e-passphrase";
+
+/** Where `make build` puts the plugin's launcher: a project's `plugins.providers[].path`. */
+export const PLUGIN_DIR = path.join(REPO_ROOT, "dist", "bin");
+
+/** The Pulumi.yaml lines that make a project use this checkout's plugin for the `torq` package. */
+export const PLUGIN_PROVIDERS_YAML = `plugins:\n  providers:\n    - name: torq\n      path: ${PLUGIN_DIR}\n`;
 
 function linkNodeModules(projectDir: string): void {
   const modules = path.join(projectDir, "node_modules");
@@ -46,6 +53,9 @@ function linkNodeModules(projectDir: string): void {
   symlinkSync(path.join(REPO_ROOT, "node_modules", "@pulumi", "pulumi"), path.join(modules, "@pulumi", "pulumi"));
   symlinkSync(path.join(REPO_ROOT, "node_modules", "typescript"), path.join(modules, "typescript"));
   symlinkSync(REPO_ROOT, path.join(modules, "pulumi-torq-sso"));
+  // The SDK generated from schema.json, as `make build` compiles it.
+  mkdirSync(path.join(modules, "@pulumi-torq-sso"));
+  symlinkSync(path.join(REPO_ROOT, "dist", "sdk-gen", "nodejs"), path.join(modules, "@pulumi-torq-sso", "torq"));
 }
 
 function start(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs = 240_000): RunningCommand {
@@ -85,7 +95,15 @@ export async function createProject(options: {
   program?: string;
   name?: string;
   config?: Record<string, string>;
+  /** The dynamic provider (default) or the plugin: see providerModes.ts. */
+  mode?: ProviderMode;
+  /**
+   * A Pulumi YAML program instead (what follows `name` and `runtime` in Pulumi.yaml; always plugin
+   * mode). `writeProgram` then replaces it. Needs `pulumi-language-yaml` on PATH (`make test` puts it there).
+   */
+  yaml?: string;
 }): Promise<PulumiProject> {
+  const mode = options.yaml === undefined ? (options.mode ?? DYNAMIC) : PLUGIN;
   const root = mkdtempSync(path.join(tmpdir(), "torq-sso-e2e-"));
   const dir = path.join(root, "project");
   const state = path.join(root, "state");
@@ -95,13 +113,22 @@ export async function createProject(options: {
       recursive: true,
       filter: (src) => !src.includes(`${path.sep}node_modules`) && !/Pulumi\..+\.yaml$/.test(path.basename(src)),
     });
+  } else if (options.yaml !== undefined) {
+    mkdirSync(dir);
   } else {
     mkdirSync(dir);
     writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${options.name ?? "torq-sso-e2e"}\nruntime: nodejs\n`);
     writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: options.name ?? "torq-sso-e2e", main: "index.ts" }, null, 2));
     writeFileSync(path.join(dir, "index.ts"), options.program ?? "");
   }
-  linkNodeModules(dir);
+  const yamlHeader = `name: ${options.name ?? "torq-sso-e2e"}\nruntime: yaml\n${PLUGIN_PROVIDERS_YAML}`;
+  if (options.yaml !== undefined) writeFileSync(path.join(dir, "Pulumi.yaml"), yamlHeader + options.yaml);
+  else {
+    const program = path.join(dir, "index.ts");
+    writeFileSync(program, programFor(mode, readFileSync(program, "utf8")));
+    if (mode !== DYNAMIC) appendFileSync(path.join(dir, "Pulumi.yaml"), PLUGIN_PROVIDERS_YAML);
+    linkNodeModules(dir);
+  }
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PULUMI_HOME: path.join(root, "pulumi-home"),
@@ -128,7 +155,8 @@ export async function createProject(options: {
       return result;
     },
     writeProgram(source) {
-      writeFileSync(path.join(dir, "index.ts"), source);
+      if (options.yaml !== undefined) writeFileSync(path.join(dir, "Pulumi.yaml"), yamlHeader + source);
+      else writeFileSync(path.join(dir, "index.ts"), programFor(mode, source));
     },
     dispose() {
       rmSync(root, { recursive: true, force: true });

@@ -21,6 +21,7 @@ import type { ClaimRule } from "../../provider/schemas/claimMappings";
 import type { Workspace } from "../../emulator";
 import { REPO_ROOT } from "../support/repo";
 import { createProject, startWorkspace, type PulumiProject } from "./harness";
+import { DYNAMIC, PROVIDER_MODES } from "./providerModes";
 import { asText, clientFor, liveRulesText, requestLog, testHook, writesIn } from "./workspaceTools";
 
 const RULES = 200;
@@ -107,7 +108,7 @@ async function untilWrites(ws: Workspace, count: number): Promise<void> {
   }
 }
 
-describe("when `pulumi` is killed (kill -9) in the middle of an up", function () {
+for (const mode of PROVIDER_MODES) describe(`when \`pulumi\` is killed (kill -9) in the middle of an up (${mode.name})`, function () {
   this.timeout(600_000);
   let workspace: Workspace;
   let client: TorqClient;
@@ -118,7 +119,7 @@ describe("when `pulumi` is killed (kill -9) in the middle of an up", function ()
     workspace = await startWorkspace({ port: 0, testHooks: true });
     client = clientFor(workspace);
     await client.putSsoProvider({ protocol: "oidc", issuer_url: "https://idp.example.com", client_id: "torq", client_secret: "s3cret-value", grant_type: "code" });
-    project = await createProject({ workspace, program: PROGRAM });
+    project = await createProject({ workspace, program: PROGRAM, mode });
     writeRules(project, DECLARED);
     await project.ok(["up", "--yes", "--skip-preview"]);
     expect(await liveRulesText(client)).to.deep.equal(asText(DECLARED));
@@ -139,8 +140,8 @@ describe("when `pulumi` is killed (kill -9) in the middle of an up", function ()
     const roles = started.map((p) => p.args);
     expect(roles.some((args) => args.includes("pulumi-language-nodejs")), `language host among ${JSON.stringify(roles)}`).to.equal(true);
     expect(roles.some((args) => args.includes("cmd/run")), `program among ${JSON.stringify(roles)}`).to.equal(true);
-    expect(roles.some((args) => args.includes("cmd/dynamic-provider")), `provider among ${JSON.stringify(roles)}`).to.equal(true);
-    const ours = isOwnLanguageHost() ? started : started.filter((p) => p.args.includes("cmd/dynamic-provider"));
+    expect(roles.some((args) => args.includes(mode.providerProcess)), `provider among ${JSON.stringify(roles)}`).to.equal(true);
+    const ours = isOwnLanguageHost() ? started : started.filter((p) => p.args.includes(mode.providerProcess));
 
     const killedAt = Date.now();
     process.kill(up.pid, "SIGKILL");
@@ -191,7 +192,7 @@ describe("when `pulumi` is killed (kill -9) in the middle of an up", function ()
   });
 
   it("a preview starts node for the program and the provider only: no resolving or version probe", async function () {
-    if (!isOwnLanguageHost() || !isOwnLauncher()) this.skip();
+    if (!isOwnLanguageHost() || (mode === DYNAMIC && !isOwnLauncher())) this.skip();
     const bin = path.join(path.dirname(project.dir), "counting-bin");
     const calls = path.join(path.dirname(project.dir), "node-calls.log");
     mkdirSync(bin);
@@ -206,6 +207,7 @@ describe("when `pulumi` is killed (kill -9) in the middle of an up", function ()
     expect(second.code, second.output).to.equal(0);
 
     const started = readFileSync(calls, "utf8").trim().split("\n");
-    expect(started.map((args) => /@pulumi\/pulumi\/cmd\/(run|dynamic-provider)\/index\.js /.exec(args)?.[1] ?? args).sort()).to.deep.equal(["dynamic-provider", "run"]);
+    const role = (args: string): string => (args.includes("@pulumi/pulumi/cmd/run/index.js ") ? "program" : args.includes(`${mode.providerProcess} `) ? "provider" : args);
+    expect(started.map(role).sort()).to.deep.equal(["program", "provider"]);
   });
 });

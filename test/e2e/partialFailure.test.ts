@@ -18,11 +18,11 @@ import { API_BASE_PATH } from "../../provider/schemas/api";
 import { type faultRuleSchema } from "../../emulator/testHookSchemas";
 import type { ClaimRule } from "../../provider/schemas/claimMappings";
 import { createProject, startWorkspace, type PulumiProject, type RunResult } from "./harness";
+import { PROVIDER_MODES, type ProviderMode } from "./providerModes";
 import type { Workspace } from "../../emulator";
 import { asText, clientFor, liveRules, requestLog, testHook } from "./workspaceTools";
 
 const CLAIM_MAPPINGS_PATH = `${API_BASE_PATH}/sso/claim_mappings`;
-const RESOURCE_TYPE = "pulumi-nodejs:dynamic/torq:ClaimMappings";
 
 const rule = (claimName: string, claimValue: string, role: string): ClaimRule => ({ claimName, claimValue, role });
 const OWNER = rule("email", "owner@example.com", "Owner");
@@ -56,18 +56,18 @@ export const rules = new torq.ClaimMappings("rules", { mappings: ${JSON.stringif
 }
 
 /** What the stack records as the applied list: undefined when it records no ClaimMappings outputs. */
-async function recordedList(project: PulumiProject): Promise<string[] | undefined> {
+async function recordedList(project: PulumiProject, mode: ProviderMode): Promise<string[] | undefined> {
   const exported = JSON.parse((await project.ok(["stack", "export"])).stdout) as {
     deployment: { resources?: { type: string; outputs?: { mappings?: ClaimRule[] } }[] };
   };
-  const resource = (exported.deployment.resources ?? []).find((r) => r.type === RESOURCE_TYPE);
+  const resource = (exported.deployment.resources ?? []).find((r) => r.type === mode.resourceType("ClaimMappings"));
   const mappings = resource?.outputs?.mappings;
   return mappings === undefined ? undefined : asText(mappings);
 }
 
-/** The error Pulumi reports for the resource: the line after its heading under Diagnostics. */
+/** The error Pulumi reports for the resource: its first `error:` line under its heading in Diagnostics (the plugin logs the plan there too). */
 function resourceError(result: RunResult): string {
-  const match = /ClaimMappings \(rules\):\n\s+error: (.+)\n/.exec(result.output);
+  const match = /ClaimMappings \(rules\):\n(?:[ \t]+(?!error: ).*\n)*?[ \t]+error: (.+)\n/.exec(result.output);
   expect(match, result.output).to.not.equal(null);
   return match![1]!;
 }
@@ -112,7 +112,7 @@ async function untilListReads(ws: Workspace, count: number, running: { done: boo
   }
 }
 
-describe("ClaimMappings when the workspace API fails in the middle of an update", function () {
+for (const mode of PROVIDER_MODES) describe(`ClaimMappings when the workspace API fails in the middle of an update (${mode.name})`, function () {
   this.timeout(600_000);
   let workspace: Workspace;
   let client: TorqClient;
@@ -122,7 +122,7 @@ describe("ClaimMappings when the workspace API fails in the middle of an update"
     workspace = await startWorkspace({ port: 0, testHooks: true });
     client = clientFor(workspace);
     await client.putSsoProvider({ protocol: "oidc", issuer_url: "https://idp.example.com", client_id: "torq", client_secret: "s3cret-value", grant_type: "code" });
-    project = await createProject({ workspace, program: program(LISTS.start) });
+    project = await createProject({ workspace, program: program(LISTS.start), mode });
     await project.ok(["up", "--yes", "--skip-preview"]);
     expect(asText(await liveRules(client))).to.deep.equal(asText(LISTS.start));
   });
@@ -143,7 +143,7 @@ describe("ClaimMappings when the workspace API fails in the middle of an update"
     expected: RegExp,
   ): Promise<void> {
     const before = await liveRules(client);
-    const recordedBefore = await recordedList(project);
+    const recordedBefore = await recordedList(project, mode);
     expect(recordedBefore).to.deep.equal(asText(before));
     const plan = planClaimMappingChanges(before, desired, { ssoProviderExists: true, enforceGuard: true });
     const call = midwayCall(plan.ops, kinds);
@@ -165,7 +165,7 @@ describe("ClaimMappings when the workspace API fails in the middle of an update"
     const partly = asText(await liveRules(client));
     expect(partly).to.not.deep.equal(asText(before));
     expect(partly).to.not.deep.equal(asText(desired));
-    const recorded = await recordedList(project);
+    const recorded = await recordedList(project, mode);
     expect(recorded === undefined || JSON.stringify(recorded) === JSON.stringify(recordedBefore), `the stack records ${JSON.stringify(recorded)}`).to.equal(true);
 
     await testHook(workspace, "POST", "reset");
@@ -173,7 +173,7 @@ describe("ClaimMappings when the workspace API fails in the middle of an update"
     const live = asText(await liveRules(client));
     expect(live).to.deep.equal(asText(desired));
     expect(new Set(live).size, "no rule twice").to.equal(live.length);
-    expect(await recordedList(project)).to.deep.equal(asText(desired));
+    expect(await recordedList(project, mode)).to.deep.equal(asText(desired));
     await project.ok(["preview", "--expect-no-changes"]);
   }
 
@@ -247,7 +247,7 @@ describe("ClaimMappings when the workspace API fails in the middle of an update"
       const before = await liveRules(client);
       const plan = planClaimMappingChanges(before, LISTS.afterTwoConflicts, { ssoProviderExists: true, enforceGuard: true });
       expect(plan.ops.every((op) => op.kind === "update"), "a reorder: PATCHes only").to.equal(true);
-      const recordedBefore = await recordedList(project);
+      const recordedBefore = await recordedList(project, mode);
 
       await testHook(workspace, "POST", "reset");
       await holdPatches(2);
@@ -266,7 +266,7 @@ describe("ClaimMappings when the workspace API fails in the middle of an update"
       expect(message).to.match(/^the workspace changed while applying, twice \(the second time: \+ \d+\. groups = intruders-2 → Viewer\)/);
       expect(message).to.include("Run `pulumi up` again");
       expectNoStackTrace(failed.output);
-      expect(await recordedList(project)).to.deep.equal(recordedBefore);
+      expect(await recordedList(project, mode)).to.deep.equal(recordedBefore);
 
       await testHook(workspace, "POST", "reset");
       await project.ok(["up", "--yes", "--skip-preview"]);

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { TorqClient } from "../../provider/client/client";
 import { OWNER_ROLE_ID } from "../../emulator";
 import { createProject, startWorkspace, type PulumiProject, type RunResult } from "./harness";
+import { PROVIDER_MODES } from "./providerModes";
 import type { Workspace } from "../../emulator";
 import { clientFor } from "./workspaceTools";
 
@@ -41,7 +42,7 @@ new torq.SsoEnforcement("sso-only", { ssoOnly: ${options.ssoOnly}, claimMappings
 
 const DEFERRED = "SsoEnforcement: the SSO provider or rules change in this update; the lockout guard runs at apply, before SSO-only login is turned on";
 
-describe("SsoEnforcement through the real Pulumi engine", function () {
+for (const mode of PROVIDER_MODES) describe(`SsoEnforcement through the real Pulumi engine (${mode.name})`, function () {
   this.timeout(600_000);
 
   describe("the lockout guard at preview, against what the workspace already has", () => {
@@ -52,7 +53,7 @@ describe("SsoEnforcement through the real Pulumi engine", function () {
     before(async () => {
       workspace = await startWorkspace({ port: 0, testHooks: true });
       client = clientFor(workspace);
-      project = await createProject({ workspace, program: `import * as torq from "pulumi-torq-sso";\nnew torq.SsoEnforcement("sso-only", { ssoOnly: true });\n` });
+      project = await createProject({ workspace, program: `import * as torq from "pulumi-torq-sso";\nnew torq.SsoEnforcement("sso-only", { ssoOnly: true });\n`, mode });
     });
     after(async () => {
       project?.dispose();
@@ -109,7 +110,7 @@ describe("SsoEnforcement through the real Pulumi engine", function () {
     before(async () => {
       workspace = await startWorkspace({ port: 0, testHooks: true });
       client = clientFor(workspace);
-      project = await createProject({ workspace, program: program({ provider: "enabled", ssoOnly: true }) });
+      project = await createProject({ workspace, program: program({ provider: "enabled", ssoOnly: true }), mode });
     });
     after(async () => {
       project?.dispose();
@@ -174,7 +175,7 @@ describe("SsoEnforcement through the real Pulumi engine", function () {
     before(async () => {
       workspace = await startWorkspace({ port: 0, testHooks: true });
       client = clientFor(workspace);
-      project = await createProject({ workspace, program: program({ provider: "disabled", ssoOnly: true }) });
+      project = await createProject({ workspace, program: program({ provider: "disabled", ssoOnly: true }), mode });
     });
     after(async () => {
       project?.dispose();

@@ -7,6 +7,7 @@ import type { PutSsoProvider, SsoProviderRecord } from "../../provider/schemas/a
 import { IDP_METADATA_FIXTURES, SAML_FIXTURES } from "../unit/saml/paths";
 import { createProject, startWorkspace, type PulumiProject, type RunResult } from "./harness";
 import type { Workspace } from "../../emulator";
+import { PROVIDER_MODES } from "./providerModes";
 import { clientFor } from "./workspaceTools";
 
 const ROTATION_A = readFileSync(path.join(SAML_FIXTURES, "rotation-a.pem"), "utf8");
@@ -57,7 +58,7 @@ async function changeInWorkspace(client: TorqClient, change: Partial<SsoProvider
   await client.putSsoProvider(body as PutSsoProvider);
 }
 
-describe("SsoProvider through the real Pulumi engine", function () {
+for (const mode of PROVIDER_MODES) describe(`SsoProvider through the real Pulumi engine (${mode.name})`, function () {
   this.timeout(600_000);
 
   describe("the oidc-okta example (OIDC, code flow, secret from config)", () => {
@@ -70,7 +71,7 @@ describe("SsoProvider through the real Pulumi engine", function () {
     before(async () => {
       workspace = await startWorkspace({ port: 0, testHooks: true });
       client = clientFor(workspace);
-      project = await createProject({ workspace, example: "oidc-okta" });
+      project = await createProject({ workspace, example: "oidc-okta", mode });
       await project.ok(["config", "set", "--secret", "oidcClientSecret", FIRST_SECRET]);
     });
     after(async () => {
@@ -173,7 +174,7 @@ describe("SsoProvider through the real Pulumi engine", function () {
     before(async () => {
       workspace = await startWorkspace({ port: 0, testHooks: true });
       client = clientFor(workspace);
-      project = await createProject({ workspace, example: "saml-entra-metadata" });
+      project = await createProject({ workspace, example: "saml-entra-metadata", mode });
     });
     after(async () => {
       project?.dispose();
@@ -243,7 +244,7 @@ describe("SsoProvider through the real Pulumi engine", function () {
 
     before(async () => {
       workspace = await startWorkspace({ port: 0, testHooks: true });
-      project = await createProject({ workspace, program: program(`{ protocol: "oidc" }`) });
+      project = await createProject({ workspace, program: program(`{ protocol: "oidc" }`), mode });
     });
     after(async () => {
       project?.dispose();
@@ -289,28 +290,30 @@ describe("SsoProvider through the real Pulumi engine", function () {
 
     before(async () => {
       workspace = await startWorkspace({ port: 0, testHooks: true, torqCompatible: true });
-      project = await createProject({
-        workspace,
-        program: `import * as torq from "pulumi-torq-sso";
-export const endpoints = torq.getSsoEndpoints();
-new torq.SsoProvider("idp", { protocol: "oidc", issuerUrl: "https://idp.example.com", clientId: "torq", clientSecret: "s3cret" });
-`,
-      });
+      project = await createProject({ workspace, program: `import * as torq from "pulumi-torq-sso";\nexport const endpoints = torq.getSsoEndpoints();\n`, mode });
     });
     after(async () => {
       project?.dispose();
       await workspace?.close();
     });
 
+    it("getSsoEndpoints() falls back to Torq's own values rather than failing the program", async () => {
+      const result = await project.ok(["preview"]);
+      expect(result.output).to.include('loginRedirectUrl: "https://app.torq.io/__/auth/handler"');
+    });
+
+    // A program of its own: when a check fails the engine stops the program, which could still be
+    // waiting for getSsoEndpoints() (served by the plugin in plugin mode) and would then report that.
     it("fails at preview with one sentence: the API does not offer the route, manage SSO in the Torq UI", async () => {
+      project.writeProgram(`import * as torq from "pulumi-torq-sso";
+new torq.SsoProvider("idp", { protocol: "oidc", issuerUrl: "https://idp.example.com", clientId: "torq", clientSecret: "s3cret" });
+`);
       const result = await project.run(["preview"]);
       expect(result.code).to.not.equal(0);
       expectNoStackTrace(result);
       expect(checkFailureReasons(result)).to.deep.equal([
         `this workspace's API does not offer the SSO provider and settings routes (GET ${workspace.url}/public/v1alpha/sso/provider); manage the SSO provider and SSO-only login in the Torq UI (Settings > Security > SSO)`,
       ]);
-      // getSsoEndpoints() falls back to Torq's own values rather than failing the program.
-      expect(result.output).to.include('loginRedirectUrl: "https://app.torq.io/__/auth/handler"');
     });
   });
 });
