@@ -12,6 +12,7 @@ import { parse } from "yaml";
 import { TorqClient } from "../../provider/client/client";
 import { REPO_ROOT } from "../support/repo";
 import { createProject, startWorkspace, type PulumiProject, type RunResult } from "./harness";
+import { TEST_OIDC_PROVIDER } from "./scene";
 import type { Workspace } from "../../emulator";
 import { clientFor, liveRules } from "./workspaceTools";
 
@@ -127,7 +128,7 @@ describe("the CI recipe (examples/ci)", function () {
     });
 
     it("preview.sh fails a pull request the lockout guard refuses, and the review says why", async () => {
-      await client.putSsoProvider({ protocol: "oidc", issuer_url: "https://idp.example.com", client_id: "torq", client_secret: "s3cret-value", grant_type: "code" });
+      await client.putSsoProvider(TEST_OIDC_PROVIDER);
       const program = path.join(project.dir, "index.ts");
       const source = readFileSync(program, "utf8");
       writeFileSync(program, source.replace('{ claimName: "email", claimValue: owner, role: "Owner" },', ""));

@@ -1,9 +1,10 @@
 import { expect } from "chai";
 import { TorqClient } from "../../provider/client/client";
-import { createProject, startWorkspace, type PulumiProject } from "./harness";
+import { type PulumiProject } from "./harness";
+import { TEST_OIDC_PROVIDER, useScene } from "./scene";
 import type { Workspace } from "../../emulator";
 import { PROVIDER_MODES } from "./providerModes";
-import { asText, clientFor, liveRulesText, requestLog, resetRequestLog, writesIn } from "./workspaceTools";
+import { asText, liveRulesText, requestLog, resetRequestLog, writesIn } from "./workspaceTools";
 
 const OWNER = "owner@example.com";
 
@@ -23,7 +24,7 @@ const BASE = [
 ];
 
 async function addOidcProvider(client: TorqClient): Promise<void> {
-  await client.putSsoProvider({ protocol: "oidc", issuer_url: "https://idp.example.com", client_id: "torq", client_secret: "s3cret-value", grant_type: "code" });
+  await client.putSsoProvider(TEST_OIDC_PROVIDER);
 }
 
 for (const mode of PROVIDER_MODES) describe(`ClaimMappings through the real Pulumi engine (${mode.name})`, function () {
@@ -32,15 +33,7 @@ for (const mode of PROVIDER_MODES) describe(`ClaimMappings through the real Pulu
   let project: PulumiProject;
   let client: TorqClient;
 
-  before(async () => {
-    workspace = await startWorkspace({ port: 0, testHooks: true });
-    client = clientFor(workspace);
-    project = await createProject({ workspace, program: program(BASE), mode });
-  });
-  after(async () => {
-    project?.dispose();
-    await workspace?.close();
-  });
+  useScene(() => ({ project: { program: program(BASE), mode } }), (scene) => ({ workspace, client, project } = scene));
 
   it("creates the declared list, then a second preview shows no changes and refresh finds none", async () => {
     await project.ok(["up", "--yes", "--skip-preview"]);

@@ -8,9 +8,10 @@ import { expect } from "chai";
 import { TorqClient } from "../../provider/client/client";
 import { API_BASE_PATH } from "../../provider/schemas/api";
 import type { ClaimRule } from "../../provider/schemas/claimMappings";
-import { createProject, startWorkspace, type PulumiProject } from "./harness";
+import { type PulumiProject } from "./harness";
+import { useScene } from "./scene";
 import type { Workspace } from "../../emulator";
-import { asText, clientFor, liveRulesText, requestLog, testHook } from "./workspaceTools";
+import { asText, liveRulesText, requestLog, testHook } from "./workspaceTools";
 
 const CLAIM_MAPPINGS_PATH = `${API_BASE_PATH}/sso/claim_mappings`;
 
@@ -33,15 +34,7 @@ describe("ClaimMappings against a workspace with only Torq's documented API", fu
   let client: TorqClient;
   let project: PulumiProject;
 
-  before(async () => {
-    workspace = await startWorkspace({ port: 0, testHooks: true, torqCompatible: true });
-    client = clientFor(workspace);
-    project = await createProject({ workspace, program: program([OWNER, SRE, DEVS, EVERYONE]) });
-  });
-  after(async () => {
-    project?.dispose();
-    await workspace?.close();
-  });
+  useScene(() => ({ workspace: { torqCompatible: true }, project: { program: program([OWNER, SRE, DEVS, EVERYONE]) } }), (scene) => ({ workspace, client, project } = scene));
 
   it("serves no ETag, so the provider cannot lean on If-Match", async () => {
     expect((await client.listClaimMappings()).etag).to.equal(undefined);

@@ -10,6 +10,7 @@ import { TorqClient } from "../../provider/client/client";
 import { planClaimMappingChanges } from "../../provider/plan";
 import type { ClaimRule } from "../../provider/schemas/claimMappings";
 import { createProject, startWorkspace, type PulumiProject } from "./harness";
+import { TEST_OIDC_PROVIDER } from "./scene";
 import { PROVIDER_MODES } from "./providerModes";
 import type { Workspace } from "../../emulator";
 import { asText, clientFor, liveRules, requestLog, resetRequestLog, writesIn } from "./workspaceTools";
@@ -89,7 +90,7 @@ for (const mode of PROVIDER_MODES) for (const example of CASES) {
       workspace = await startWorkspace({ port: 0, testHooks: true });
       client = clientFor(workspace);
       // An SSO provider makes guard rule 1 apply, and with it the refusal to destroy.
-      await client.putSsoProvider({ protocol: "oidc", issuer_url: "https://idp.example.com", client_id: "torq", client_secret: "s3cret-value", grant_type: "code" });
+      await client.putSsoProvider(TEST_OIDC_PROVIDER);
       project = await createProject({ workspace, example: example.folder, mode });
     });
     after(async () => {

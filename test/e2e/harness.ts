@@ -89,7 +89,8 @@ function start(command: string, args: string[], cwd: string, env: NodeJS.Process
  * Makes a Pulumi project from an example folder (copied) or from a program's source, with a stack
  * `dev` configured to talk to the given workspace with its owner key.
  */
-export async function createProject(options: {
+/** What a project is made from; see `createProject`. */
+export interface ProjectOptions {
   workspace: Workspace;
   example?: string;
   program?: string;
@@ -102,7 +103,9 @@ export async function createProject(options: {
    * mode). `writeProgram` then replaces it. Needs `pulumi-language-yaml` on PATH (`make test` puts it there).
    */
   yaml?: string;
-}): Promise<PulumiProject> {
+}
+
+export async function createProject(options: ProjectOptions): Promise<PulumiProject> {
   const mode = options.yaml === undefined ? (options.mode ?? DYNAMIC) : PLUGIN;
   const root = mkdtempSync(path.join(tmpdir(), "torq-sso-e2e-"));
   const dir = path.join(root, "project");

@@ -21,6 +21,7 @@ import type { ClaimRule } from "../../provider/schemas/claimMappings";
 import type { Workspace } from "../../emulator";
 import { REPO_ROOT } from "../support/repo";
 import { createProject, startWorkspace, type PulumiProject } from "./harness";
+import { TEST_OIDC_PROVIDER } from "./scene";
 import { DYNAMIC, PROVIDER_MODES } from "./providerModes";
 import { asText, clientFor, liveRulesText, requestLog, testHook, writesIn } from "./workspaceTools";
 
@@ -118,7 +119,7 @@ for (const mode of PROVIDER_MODES) describe(`when \`pulumi\` is killed (kill -9)
     if (!existsSync("/proc/self/environ")) this.skip();
     workspace = await startWorkspace({ port: 0, testHooks: true });
     client = clientFor(workspace);
-    await client.putSsoProvider({ protocol: "oidc", issuer_url: "https://idp.example.com", client_id: "torq", client_secret: "s3cret-value", grant_type: "code" });
+    await client.putSsoProvider(TEST_OIDC_PROVIDER);
     project = await createProject({ workspace, program: PROGRAM, mode });
     writeRules(project, DECLARED);
     await project.ok(["up", "--yes", "--skip-preview"]);

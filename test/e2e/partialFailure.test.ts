@@ -18,6 +18,7 @@ import { API_BASE_PATH } from "../../provider/schemas/api";
 import { type faultRuleSchema } from "../../emulator/testHookSchemas";
 import type { ClaimRule } from "../../provider/schemas/claimMappings";
 import { createProject, startWorkspace, type PulumiProject, type RunResult } from "./harness";
+import { TEST_OIDC_PROVIDER } from "./scene";
 import { PROVIDER_MODES, type ProviderMode } from "./providerModes";
 import type { Workspace } from "../../emulator";
 import { asText, clientFor, liveRules, requestLog, testHook } from "./workspaceTools";
@@ -121,7 +122,7 @@ for (const mode of PROVIDER_MODES) describe(`ClaimMappings when the workspace AP
   before(async () => {
     workspace = await startWorkspace({ port: 0, testHooks: true });
     client = clientFor(workspace);
-    await client.putSsoProvider({ protocol: "oidc", issuer_url: "https://idp.example.com", client_id: "torq", client_secret: "s3cret-value", grant_type: "code" });
+    await client.putSsoProvider(TEST_OIDC_PROVIDER);
     project = await createProject({ workspace, program: program(LISTS.start), mode });
     await project.ok(["up", "--yes", "--skip-preview"]);
     expect(asText(await liveRules(client))).to.deep.equal(asText(LISTS.start));

@@ -14,6 +14,7 @@ import { packPlugin } from "../../scripts/pluginPackage";
 import { REPO_ROOT } from "../support/repo";
 import { SAML_FIXTURES } from "../unit/saml/paths";
 import { createProject, PLUGIN_PROVIDERS_YAML, startWorkspace, type PulumiProject } from "./harness";
+import { useScene } from "./scene";
 import type { Workspace } from "../../emulator";
 import { DYNAMIC, PLUGIN, programFor } from "./providerModes";
 import { asText, clientFor, liveRules, liveRulesText, requestLog, testHook } from "./workspaceTools";
@@ -165,15 +166,7 @@ outputs:
   loginRedirectUrl: \${idp.loginRedirectUrl}
 `;
 
-    before(async () => {
-      workspace = await startWorkspace({ port: 0, testHooks: true });
-      client = clientFor(workspace);
-      project = await createProject({ workspace, yaml: yaml(false), name: "torq-sso-yaml" });
-    });
-    after(async () => {
-      project?.dispose();
-      await workspace?.close();
-    });
+    useScene(() => ({ project: { yaml: yaml(false), name: "torq-sso-yaml" } }), (scene) => ({ workspace, client, project } = scene));
 
     it("goes up through the plugin, calling its functions, and a second preview has nothing to change", async () => {
       await project.ok(["up", "--yes", "--skip-preview"]);

@@ -19,6 +19,7 @@ import { parseCertificate } from "../../provider/saml";
 import { SAML_FIXTURES } from "../unit/saml/paths";
 import { REPO_ROOT } from "../support/repo";
 import { createProject, startWorkspace, type PulumiProject } from "./harness";
+import { TEST_OIDC_PROVIDER } from "./scene";
 import type { Workspace } from "../../emulator";
 import { asText, clientFor, liveRules, liveRulesText, requestLog, testHook } from "./workspaceTools";
 
@@ -104,7 +105,7 @@ describe("reviewable previews: pulumi preview --json and torq-sso review --json"
   before(async () => {
     workspace = await startWorkspace({ port: 0, testHooks: true });
     client = clientFor(workspace);
-    await client.putSsoProvider({ protocol: "oidc", issuer_url: "https://idp.example.com", client_id: "torq", client_secret: "s3cret-value", grant_type: "code" });
+    await client.putSsoProvider(TEST_OIDC_PROVIDER);
     const roles = new Map((await client.listRoles()).map((r) => [r.name, r.id]));
     // Rules someone made in the Torq UI before this stack existed.
     for (const rule of [OWNER, group("sre", "Operator"), group("contractors")]) {

@@ -1,10 +1,9 @@
 import { expect } from "chai";
 import { TorqClient } from "../../provider/client/client";
 import { OWNER_ROLE_ID } from "../../emulator";
-import { createProject, startWorkspace, type PulumiProject, type RunResult } from "./harness";
+import { type PulumiProject, type RunResult } from "./harness";
+import { TEST_OIDC_PROVIDER, useScene } from "./scene";
 import { PROVIDER_MODES } from "./providerModes";
-import type { Workspace } from "../../emulator";
-import { clientFor } from "./workspaceTools";
 
 const OWNER = "owner@example.com";
 
@@ -23,7 +22,7 @@ function checkFailureReasons(result: RunResult): string[] {
 }
 
 async function addProviderThroughApi(client: TorqClient): Promise<void> {
-  await client.putSsoProvider({ protocol: "oidc", issuer_url: "https://idp.example.com", client_id: "torq", client_secret: "s3cret-value" });
+  await client.putSsoProvider(TEST_OIDC_PROVIDER);
 }
 
 async function ssoOnly(client: TorqClient): Promise<boolean> {
@@ -46,19 +45,10 @@ for (const mode of PROVIDER_MODES) describe(`SsoEnforcement through the real Pul
   this.timeout(600_000);
 
   describe("the lockout guard at preview, against what the workspace already has", () => {
-    let workspace: Workspace;
     let project: PulumiProject;
     let client: TorqClient;
 
-    before(async () => {
-      workspace = await startWorkspace({ port: 0, testHooks: true });
-      client = clientFor(workspace);
-      project = await createProject({ workspace, program: `import * as torq from "pulumi-torq-sso";\nnew torq.SsoEnforcement("sso-only", { ssoOnly: true });\n`, mode });
-    });
-    after(async () => {
-      project?.dispose();
-      await workspace?.close();
-    });
+    useScene(() => ({ project: { program: `import * as torq from "pulumi-torq-sso";\nnew torq.SsoEnforcement("sso-only", { ssoOnly: true });\n`, mode } }), (scene) => ({ client, project } = scene));
 
     async function refusedPreview(): Promise<string> {
       const result = await project.run(["preview"]);
@@ -103,19 +93,10 @@ for (const mode of PROVIDER_MODES) describe(`SsoEnforcement through the real Pul
   });
 
   describe("provider, rules and SSO-only login declared together", () => {
-    let workspace: Workspace;
     let project: PulumiProject;
     let client: TorqClient;
 
-    before(async () => {
-      workspace = await startWorkspace({ port: 0, testHooks: true });
-      client = clientFor(workspace);
-      project = await createProject({ workspace, program: program({ provider: "enabled", ssoOnly: true }), mode });
-    });
-    after(async () => {
-      project?.dispose();
-      await workspace?.close();
-    });
+    useScene(() => ({ project: { program: program({ provider: "enabled", ssoOnly: true }), mode } }), (scene) => ({ client, project } = scene));
 
     it("creates all three in one run: the preview defers the guard to apply, which turns SSO-only on after the others exist", async () => {
       const preview = await project.ok(["preview"]);
@@ -168,19 +149,10 @@ for (const mode of PROVIDER_MODES) describe(`SsoEnforcement through the real Pul
   });
 
   describe("the guard deferred to apply still refuses", () => {
-    let workspace: Workspace;
     let project: PulumiProject;
     let client: TorqClient;
 
-    before(async () => {
-      workspace = await startWorkspace({ port: 0, testHooks: true });
-      client = clientFor(workspace);
-      project = await createProject({ workspace, program: program({ provider: "disabled", ssoOnly: true }), mode });
-    });
-    after(async () => {
-      project?.dispose();
-      await workspace?.close();
-    });
+    useScene(() => ({ project: { program: program({ provider: "disabled", ssoOnly: true }), mode } }), (scene) => ({ client, project } = scene));
 
     it("creates a disabled provider and the rules in the same run, then refuses SSO-only login against them", async () => {
       const result = await project.run(["up", "--yes"]);

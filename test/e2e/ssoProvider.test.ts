@@ -6,6 +6,7 @@ import { parseCertificate } from "../../provider/saml";
 import type { PutSsoProvider, SsoProviderRecord } from "../../provider/schemas/api";
 import { IDP_METADATA_FIXTURES, SAML_FIXTURES } from "../unit/saml/paths";
 import { createProject, startWorkspace, type PulumiProject, type RunResult } from "./harness";
+import { useScene } from "./scene";
 import type { Workspace } from "../../emulator";
 import { PROVIDER_MODES } from "./providerModes";
 import { clientFor } from "./workspaceTools";
@@ -171,15 +172,7 @@ for (const mode of PROVIDER_MODES) describe(`SsoProvider through the real Pulumi
     let project: PulumiProject;
     let client: TorqClient;
 
-    before(async () => {
-      workspace = await startWorkspace({ port: 0, testHooks: true });
-      client = clientFor(workspace);
-      project = await createProject({ workspace, example: "saml-entra-metadata", mode });
-    });
-    after(async () => {
-      project?.dispose();
-      await workspace?.close();
-    });
+    useScene(() => ({ project: { example: "saml-entra-metadata", mode } }), (scene) => ({ workspace, client, project } = scene));
 
     it("creates the provider from the metadata, trusting the signing certificate valid longest, and finds no changes after", async () => {
       const up = await project.ok(["up", "--yes"]);
