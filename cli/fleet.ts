@@ -81,7 +81,7 @@ function resumeSummary(report: FleetReport, file: string): string[] {
     if (names.length) lines.push(`${status}: ${names.join(", ")}`);
   }
   const rest = unfinished(report);
-  if (rest.length) lines.push(`to finish${report.interrupted ? "" : ", fix what stopped it and"} run: torq-sso fleet up ${file} --only ${rest.join(",")}`);
+  if (rest.length) lines.push(`to finish, ${report.interrupted ? "" : "fix what stopped it and "}run: torq-sso fleet up ${file} --only ${rest.join(",")}`);
   return lines;
 }
 

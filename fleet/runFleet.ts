@@ -127,7 +127,7 @@ async function runOne(operation: FleetOperation, setting: StackSetting, workspac
 
 function label(status: WorkspaceStatus, operation: FleetOperation): string {
   if (status === "no-changes") return operation === "drift" ? "in sync" : "no changes";
-  return status;
+  return status.replace("-", " ");
 }
 
 /** Runs `preview`, `up` or `drift` over the fleet and reports every workspace. */

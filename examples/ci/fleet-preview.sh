@@ -15,13 +15,13 @@
 # Exits 0 when the preview has no change or changes, 1 when it was refused or failed; the report is
 # written either way.
 set -euo pipefail
-: "${FLEET_JOB:?set FLEET_JOB to the matrix entry's name}"
-: "${FLEET_WORKSPACES:?set FLEET_WORKSPACES to the matrix entry's workspaces}"
+: "${FLEET_JOB:?set FLEET_JOB to the name of the matrix entry}"
+: "${FLEET_WORKSPACES:?set FLEET_WORKSPACES to the workspaces of the matrix entry}"
 fleet=${FLEET_FILE:-fleet.yaml}
 torq_sso=${TORQ_SSO:-npx --no-install torq-sso}
 if [[ -n ${FLEET_CLIENT_ID_VAR:-} && -n ${FLEET_CLIENT_SECRET_VAR:-} ]]; then
-  export "$FLEET_CLIENT_ID_VAR=${TORQ_FLEET_CLIENT_ID:?the workspace's client id from the secret store}"
-  export "$FLEET_CLIENT_SECRET_VAR=${TORQ_FLEET_CLIENT_SECRET:?the workspace's client secret from the secret store}"
+  export "$FLEET_CLIENT_ID_VAR=${TORQ_FLEET_CLIENT_ID:?set TORQ_FLEET_CLIENT_ID from the secret store}"
+  export "$FLEET_CLIENT_SECRET_VAR=${TORQ_FLEET_CLIENT_SECRET:?set TORQ_FLEET_CLIENT_SECRET from the secret store}"
 fi
 mkdir -p fleet-reports
 status=0

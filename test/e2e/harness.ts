@@ -31,7 +31,8 @@ export interface PulumiProject {
 
 export const PASSPHRASE = "e2e-passphrase";
 
-function linkNodeModules(projectDir: string): void {
+/** Links a project's @pulumi/pulumi, typescript and pulumi-torq-sso to this checkout: program and provider share one @pulumi/pulumi. */
+export function linkNodeModules(projectDir: string): void {
   const modules = path.join(projectDir, "node_modules");
   mkdirSync(path.join(modules, "@pulumi"), { recursive: true });
   symlinkSync(path.join(REPO_ROOT, "node_modules", "@pulumi", "pulumi"), path.join(modules, "@pulumi", "pulumi"));
