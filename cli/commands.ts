@@ -30,7 +30,7 @@ export interface CommandSpec {
 const FLEET_RUN_OPTIONS = [
   "FILE                the fleet file (YAML or JSON): workspaces, baseline, waves (see the README's Fleet section)",
   "--only A,B          only these workspaces (e.g. one CI matrix job's)",
-  "--concurrency N     workspaces at once (default: the file's concurrency, else the machine's cores)",
+  "--concurrency N     workspaces at once (default: the file's concurrency, else twice the machine's cores)",
   "--json              print the report as JSON (what fleet merge-reports reads) instead of Markdown",
   "Credentials come from the environment variables the file names; the backend from the file's `backend`",
   "or PULUMI_BACKEND_URL (PULUMI_CONFIG_PASSPHRASE for a self-managed backend's secrets).",

@@ -6,7 +6,7 @@
  * same document.
  */
 import type { EngineEvent } from "@pulumi/pulumi/automation";
-import type { PreviewDiagnostic, PreviewJson, PreviewStep } from "../cli/review/previewJson";
+import { torqKind, urnName, urnType, type PreviewDiagnostic, type PreviewJson, type PreviewStep } from "../cli/review/previewJson";
 
 /** Pulumi's colour directives (`<{%reset%}>`), which `--json` strips and raw events keep. */
 const COLOR_DIRECTIVE = /<\{%[^%]*%\}>/g;
@@ -44,6 +44,14 @@ export class PreviewCollector {
   /** The preview so far, shaped as `pulumi preview --json` prints it. */
   preview(): PreviewJson {
     return { ...(this.config ? { config: this.config } : {}), steps: [...this.steps], diagnostics: [...this.diagnostics] };
+  }
+
+  /** The steps that change a resource of this package: `{ kind: "ClaimMappings", name: "sso-rules", op: "update" }`. */
+  torqSteps(): { kind: string; name: string; op: string }[] {
+    return this.steps.flatMap((step) => {
+      const kind = torqKind(step.newState?.type ?? step.oldState?.type ?? urnType(step.urn));
+      return kind && step.op !== "same" && step.op !== "read" ? [{ kind, name: urnName(step.urn), op: step.op }] : [];
+    });
   }
 
   /** The error diagnostics, each message whole. */

@@ -27,8 +27,8 @@ function verdict(ws: WorkspaceReport, operation: FleetReport["operation"]): stri
 function changesCell(ws: WorkspaceReport): string {
   const resources = ws.review?.resources ?? [];
   if (resources.length) return resources.map((r) => `${r.kind} \`${r.name.replace(/`/g, "'")}\`: ${cell(changeCell(r))}`).join("<br>");
-  const counts = Object.entries(ws.changes ?? {}).filter(([op, n]) => op !== "same" && n > 0);
-  return counts.length ? counts.map(([op, n]) => `${n} ${op}`).join(", ") : "—";
+  if (ws.steps?.length) return ws.steps.map((s) => `${s.kind} \`${s.name.replace(/`/g, "'")}\`: ${s.op}`).join("<br>");
+  return "—";
 }
 
 function callsTotal(ws: WorkspaceReport): string {

@@ -37,6 +37,8 @@ export const workspaceReportSchema = z.object({
   reason: z.string().nullable(),
   /** Pulumi's change summary (`{ create: 1, same: 2 }`), when the operation got that far. */
   changes: z.record(z.string(), z.number()).nullable(),
+  /** `up`: the resources of this package it changed, with Pulumi's step (`{ kind: "ClaimMappings", name: "sso-rules", op: "create" }`). */
+  steps: z.array(z.object({ kind: z.string(), name: z.string(), op: z.string() })).nullable(),
   /** The review of its preview (`torq-sso review --json`), for preview and drift, and for an up that was refused. */
   review: reviewSchema.nullable(),
   seconds: z.number().nullable(),

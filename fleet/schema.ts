@@ -122,7 +122,7 @@ export const fleetFileSchema = z
       .optional()
       .describe(`The Pulumi project of a baseline declared here (default \`${DEFAULT_FLEET_PROJECT}\`); a program's own Pulumi.yaml names its project.`),
     backend: z.string().min(1).optional().describe("The Pulumi state backend URL (default: PULUMI_BACKEND_URL, else the one `pulumi login` chose); a relative file:// path is relative to the fleet file."),
-    concurrency: z.number().int().min(1).max(256).optional().describe("How many workspaces run at once (default: the machine's available parallelism)."),
+    concurrency: z.number().int().min(1).max(256).optional().describe("How many workspaces run at once (default: twice the machine's available parallelism)."),
     baseline: fleetBaselineSchema,
     workspaces: z.array(fleetWorkspaceSchema).min(1, { error: "must list at least one workspace" }),
     waves: z.array(fleetWaveSchema).min(1).optional().describe("The rollout order of `up`; default one wave of every workspace."),

@@ -4,14 +4,15 @@
 #   workspace      the local workspace's rate as a ratio of a bare node:http server's, at 100 and 1,000 rules
 #   evaluate       the claim evaluator and the planner, pure
 #   claimMappings  ClaimMappings through the real Pulumi engine: requests, writes, preview time
+#   fleet          torq-sso fleet preview for 1, 5 and 20 workspaces: concurrent against one at a time
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 command -v pulumi >/dev/null || { echo "bench: the Pulumi CLI is not on PATH; run \`source scripts/env.sh --pulumi\` first (or \`make bench\`)" >&2; exit 1; }
-for bench in workspace evaluate claimMappings; do
+for bench in workspace evaluate claimMappings fleet; do
   [ -f "dist/bench/$bench.js" ] || { echo "bench: dist/bench/$bench.js is missing; build first (npx tsc -p .)" >&2; exit 1; }
 done
-for bench in workspace evaluate claimMappings; do
+for bench in workspace evaluate claimMappings fleet; do
   echo "==> node dist/bench/$bench.js"
   node "dist/bench/$bench.js"
   echo

@@ -112,7 +112,9 @@ describe(`torq-sso fleet: ${COUNT} local workspaces, one baseline`, function () 
     await resetLogs();
     const up = await torqSso(sandbox, ["fleet", "up", file, "--json"]);
     expect(up.code, up.stderr).to.equal(0);
-    expect(statuses(JSON.parse(up.stdout) as FleetReport)).to.deep.equal(every(NAMES, "applied"));
+    const report = JSON.parse(up.stdout) as FleetReport;
+    expect(statuses(report)).to.deep.equal(every(NAMES, "applied"));
+    for (const ws of report.workspaces) expect(ws.steps, ws.name).to.deep.equal([{ kind: "ClaimMappings", name: "sso-rules", op: "create" }]);
     for (const name of NAMES) expect(await liveRulesText(clients.get(name)!), name).to.deep.equal([...BASELINE, teamRule(name)]);
     // A wave starts only when the one before it has finished: its first write comes after their last.
     const writes = new Map<string, number[]>();

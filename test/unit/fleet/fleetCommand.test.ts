@@ -113,6 +113,7 @@ describe("torq-sso fleet (the command)", function () {
       status,
       reason: null,
       changes: null,
+      steps: null,
       review: { version: 1 as const, changes: status === "changes", refused: false, resources: [], warnings: [], errors: [] },
       seconds: 2,
     });

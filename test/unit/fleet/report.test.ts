@@ -27,7 +27,7 @@ function review(changes: boolean, errors: string[] = []): Review {
 }
 
 function workspace(name: string, order: number, status: WorkspaceStatus, extra: Partial<WorkspaceReport> = {}): WorkspaceReport {
-  return { name, stack: name, order, wave: { index: order < 1 ? 0 : 1, name: order < 1 ? "canary" : "rest" }, status, reason: null, changes: null, review: null, seconds: 1, ...extra };
+  return { name, stack: name, order, wave: { index: order < 1 ? 0 : 1, name: order < 1 ? "canary" : "rest" }, status, reason: null, changes: null, steps: null, review: null, seconds: 1, ...extra };
 }
 
 function report(operation: FleetReport["operation"], workspaces: WorkspaceReport[], extra: Partial<FleetReport> = {}): FleetReport {
@@ -117,6 +117,14 @@ describe("fleet report", () => {
       expect(stopped, "a workspace not started gets no section of its own").to.not.include("## `b`");
       const interrupted = renderFleetMarkdown(report("up", [workspace("a", 0, "applied"), workspace("b", 1, "cancelled")], { interrupted: true }));
       expect(interrupted).to.include("Not finished: `b`; run the command again with `--only b`");
+    });
+
+    it("names what an up changed, resource by resource", () => {
+      const markdown = renderFleetMarkdown(report("up", [workspace("a", 0, "applied", { steps: [{ kind: "ClaimMappings", name: "sso-rules", op: "update" }] }), workspace("b", 1, "no-changes")]));
+      expect(markdown.split("\n").slice(4, 6)).to.deep.equal([
+        "| 1 canary | `a` | ✅ applied | ClaimMappings `sso-rules`: update | — | — |",
+        "| 2 rest | `b` | ✅ no changes | — | — | — |",
+      ]);
     });
 
     it("calls drift's no-change verdict in sync", () => {
