@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import type { OpMap } from "@pulumi/pulumi/automation";
+import type { OpMap, Stack } from "@pulumi/pulumi/automation";
 import { buildReview, planRefused, type Review } from "../cli/review/buildReview";
 import type { Fleet, FleetWorkspace } from "./loadFleetFile";
 import { PreviewCollector } from "./previewFromEvents";
@@ -108,8 +108,9 @@ async function runOne(operation: FleetOperation, setting: StackSetting, workspac
   const collector = new PreviewCollector();
   let thrown: unknown;
   let changes: OpMap | undefined;
+  let stack: Stack | undefined;
   try {
-    const stack = await openWorkspaceStack(setting, workspace, credentials);
+    stack = await openWorkspaceStack(setting, workspace, credentials);
     if (signal?.aborted) return { status: "not-started", reason: "the run was interrupted before it started", changes: null, review: null };
     const common = { onEvent: collector.onEvent, color: "never" as const, ...(signal ? { signal } : {}) };
     if (operation === "up") changes = (await stack.up(common)).summary.resourceChanges;
@@ -117,7 +118,13 @@ async function runOne(operation: FleetOperation, setting: StackSetting, workspac
   } catch (err) {
     thrown = err;
   }
-  if (thrown !== undefined && signal?.aborted) return { status: "cancelled", reason: "interrupted (Ctrl-C or SIGTERM) while it ran", changes: changes ?? null, review: null };
+  if (thrown !== undefined && signal?.aborted) {
+    // Pulumi takes the stack's lock before it installs its graceful-cancel handler: a SIGINT in between
+    // ends it at once, lock held. Its process has exited, so a lock left now is its own: release it
+    // (a file backend's lock files are deleted; Pulumi Cloud cancels the update). Nothing to release is no error.
+    await stack?.cancel().catch(() => undefined);
+    return { status: "cancelled", reason: "interrupted (Ctrl-C or SIGTERM) while it ran", changes: changes ?? null, review: null };
+  }
   const drop = operation === "drift" ? EXPECTED_NO_CHANGES : undefined;
   const errors = collector.errors().map((d) => d.message).filter((m) => !drop?.test(m));
   if (operation === "up") {

@@ -8,7 +8,7 @@ import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { startWorkspace, type Workspace } from "../../emulator";
 import type { FleetReport } from "../../fleet/report";
-import { clientFor, liveRulesText, testHook } from "./workspaceTools";
+import { clientFor, liveRulesText, requestLog, testHook } from "./workspaceTools";
 import { fleetSandbox, lockFiles, torqSso, workspaceEntry, type FleetSandbox } from "./fleetHarness";
 
 const NAMES = ["a", "b", "c"];
@@ -32,17 +32,21 @@ describe("torq-sso fleet up, interrupted", function () {
     }
   }
 
-  /** Runs `fleet up --json`, sending `signal` once `stack` is locked (its update is under way). */
-  async function interruptedUp(stack: string, signal: "SIGINT" | "SIGTERM", toGroup: boolean): Promise<{ code: number; report: FleetReport; stderr: string }> {
+  /**
+   * Runs `fleet up --json`, sending `signal` once `workspace`'s update is under way: its provider has
+   * read the workspace's rules (Pulumi then has the stack locked and its own Ctrl-C handling in place).
+   */
+  async function interruptedUp(workspace: string, signal: "SIGINT" | "SIGTERM", toGroup: boolean): Promise<{ code: number; report: FleetReport; stderr: string }> {
     let pid: number | undefined;
     // One at a time, so what runs when the signal comes is known.
     const run = torqSso(sandbox, ["fleet", "up", file, "--json", "--concurrency", "1"], { started: (child) => (pid = child.pid) });
-    // A lock file is organization/<project>/<stack>/<lock>.json.
     let finished: string | undefined;
     void run.then((r) => (finished = `${r.code}: ${r.stderr}`));
-    for (let waited = 0; !lockFiles(sandbox.stateDir).some((lock) => lock.split(path.sep)[2] === stack); waited += 50) {
-      if (finished !== undefined) throw new Error(`fleet up ended before ${stack}'s update started: ${finished}`);
-      if (waited > 120_000) throw new Error(`${stack}'s update never started: locks ${lockFiles(sandbox.stateDir).join(", ")}`);
+    const ws = workspaces.get(workspace)!;
+    const readRules = async () => (await requestLog(ws)).some((entry) => entry.method === "GET" && entry.path === "/public/v1alpha/sso/claim_mappings");
+    for (let waited = 0; !(await readRules()); waited += 50) {
+      if (finished !== undefined) throw new Error(`fleet up ended before ${workspace}'s update started: ${finished}`);
+      if (waited > 120_000) throw new Error(`${workspace}'s update never started`);
       await sleep(50);
     }
     process.kill(toGroup ? -pid! : pid!, signal);
@@ -90,6 +94,8 @@ waves:
     expect(stderr, stderr).to.include(`torq-sso: to finish, run: torq-sso fleet up ${file} --only a,b,c\n`);
     expect(lockFiles(sandbox.stateDir), "no stack is left locked").to.deep.equal([]);
     for (const name of ["b", "c"]) expect(await liveRulesText(clientFor(workspaces.get(name)!)), name).to.deep.equal([]);
+    // Pulumi's cancel lets a resource operation under way finish: the canary has all its rules or none, never some.
+    expect([[], RULES]).to.deep.include(await liveRulesText(clientFor(workspaces.get("a")!)));
   });
 
   it("on SIGTERM to torq-sso alone: the same; and the command it names then finishes the rollout", async () => {
@@ -109,5 +115,20 @@ waves:
     for (const name of NAMES) expect(await liveRulesText(clientFor(workspaces.get(name)!)), name).to.deep.equal(RULES);
     const drift = await torqSso(sandbox, ["fleet", "drift", file]);
     expect(drift.code, drift.stdout).to.equal(0);
+  });
+
+  it("leaves no stack locked even when the signal comes the instant Pulumi takes the lock (before its own Ctrl-C handling)", async () => {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      let pid: number | undefined;
+      const run = torqSso(sandbox, ["fleet", "up", file, "--only", "a", "--json"], { started: (child) => (pid = child.pid) });
+      let done = false;
+      void run.then(() => (done = true));
+      // The stack exists: the lock that appears is the update's.
+      while (!done && lockFiles(sandbox.stateDir).length === 0) await sleep(5);
+      if (!done) process.kill(pid!, "SIGTERM");
+      const result = await run;
+      expect([0, 130], result.stderr).to.include(result.code);
+      expect(lockFiles(sandbox.stateDir), `attempt ${attempt + 1}`).to.deep.equal([]);
+    }
   });
 });
