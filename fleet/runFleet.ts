@@ -23,8 +23,8 @@ import { openWorkspaceStack, pulumiErrorLine, readCredentials, type StackSetting
  * Workspaces at once when neither the command nor the fleet file says: twice the machine's available
  * parallelism. A workspace's run waits about as long as it computes (processes starting, the
  * engine's gRPC round trips, the event log), so two per core keep the cores busy; bench/fleet.ts
- * measures it (on 2 cores, 20 workspaces: 2 at a time 1.2x faster than one at a time, 4 at a time
- * 1.6x, 8 no better than 4).
+ * measures it (on 2 shared cores, 20 workspaces: 2 at a time 1.2-1.4x faster than one at a time,
+ * 4 at a time 1.6-1.9x, 8 no better than 4).
  */
 export function defaultConcurrency(): number {
   return 2 * availableParallelism();
