@@ -14,10 +14,12 @@ import { FleetReportError } from "./errors";
  * run was interrupted first).
  */
 export const WORKSPACE_STATUSES = ["no-changes", "changes", "applied", "drift", "refused", "failed", "cancelled", "not-started"] as const;
+/** One of WORKSPACE_STATUSES. */
 export type WorkspaceStatus = (typeof WORKSPACE_STATUSES)[number];
 
 /** The fleet commands that make a report. */
 export const FLEET_OPERATIONS = ["preview", "up", "drift"] as const;
+/** One of FLEET_OPERATIONS. */
 export type FleetOperation = (typeof FLEET_OPERATIONS)[number];
 
 // A review is made by this package and read back by it: check its frame, trust its contents.
@@ -26,6 +28,7 @@ const reviewSchema = z.custom<Review>(
   { error: "is not a torq-sso review" },
 );
 
+/** One workspace in a fleet report. */
 export const workspaceReportSchema = z.object({
   name: z.string(),
   stack: z.string(),
@@ -43,8 +46,10 @@ export const workspaceReportSchema = z.object({
   review: reviewSchema.nullable(),
   seconds: z.number().nullable(),
 });
+/** One workspace in a fleet report. */
 export type WorkspaceReport = z.output<typeof workspaceReportSchema>;
 
+/** A fleet report: what `fleet preview | up | drift --json` prints and `merge-reports` reads. */
 export const fleetReportSchema = z.object({
   version: z.literal(1),
   operation: z.enum(FLEET_OPERATIONS),
@@ -54,6 +59,7 @@ export const fleetReportSchema = z.object({
   stoppedBefore: z.object({ wave: z.string(), because: z.array(z.string()) }).nullable(),
   workspaces: z.array(workspaceReportSchema),
 });
+/** A fleet report. */
 export type FleetReport = z.output<typeof fleetReportSchema>;
 
 const FAILED: ReadonlySet<WorkspaceStatus> = new Set(["refused", "failed", "cancelled"]);

@@ -54,6 +54,7 @@ const configValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.json
   error: "must be a string, number, boolean, list or map",
 });
 
+/** A workspace's `credentials`: two environment variables' names. */
 export const fleetCredentialsSchema = z
   .strictObject({
     clientId: envVarName.describe("The environment variable that holds the API key's client id."),
@@ -61,6 +62,7 @@ export const fleetCredentialsSchema = z
   })
   .describe("Where the workspace's API key comes from: the NAMES of two environment variables, never their values.");
 
+/** One entry of `workspaces`. */
 export const fleetWorkspaceSchema = z
   .strictObject({
     name: workspaceName.describe("The workspace's name in the fleet; also its stack's name unless `stack` is set."),
@@ -80,11 +82,13 @@ export const fleetWorkspaceSchema = z
     overwriteExisting: z.boolean().optional().describe("Let the baseline take over this workspace's existing rules (a baseline declared in the file)."),
   })
   .describe("One Torq workspace of the fleet.");
+/** One entry of `workspaces`, as written (see loadFleetFile.ts for it resolved). */
 export type FleetWorkspaceEntry = z.output<typeof fleetWorkspaceSchema>;
 
 /** The additions a workspace may make only to a baseline declared in the fleet file. */
 export const RULE_ADDITIONS = ["rules", "breakGlassOwners", "expectations", "overwriteExisting"] as const;
 
+/** `baseline.claimMappings`: the rules every workspace gets. */
 export const fleetRulesBaselineSchema = z
   .strictObject({
     name: workspaceName.optional().describe(`The ClaimMappings resource's name in each stack (default \`${DEFAULT_RULES_RESOURCE}\`).`),
@@ -94,8 +98,10 @@ export const fleetRulesBaselineSchema = z
     overwriteExisting: z.boolean().optional(),
   })
   .describe("The `ClaimMappings` every workspace gets: its inputs, as in a program.");
+/** `baseline.claimMappings`, as written. */
 export type FleetRulesBaseline = z.output<typeof fleetRulesBaselineSchema>;
 
+/** `baseline`: rules declared here, or a program. */
 export const fleetBaselineSchema = z
   .strictObject({
     claimMappings: fleetRulesBaselineSchema.optional(),
@@ -107,6 +113,7 @@ export const fleetBaselineSchema = z
   })
   .describe("What every workspace gets: rules declared in the file, or a Pulumi program.");
 
+/** One entry of `waves`. */
 export const fleetWaveSchema = z
   .strictObject({
     name: z.string().min(1, { error: "must not be empty" }),
@@ -114,6 +121,7 @@ export const fleetWaveSchema = z
   })
   .describe("Workspaces applied together; a wave starts only when the one before it applied everywhere.");
 
+/** The whole fleet file. */
 export const fleetFileSchema = z
   .strictObject({
     project: z
@@ -162,4 +170,5 @@ export const fleetFileSchema = z
     });
   })
   .describe("A fleet of Torq workspaces sharing one SSO baseline.");
+/** The fleet file, as written. */
 export type FleetFile = z.output<typeof fleetFileSchema>;

@@ -11,6 +11,7 @@ import type { Workspace } from "../../emulator";
 import { requestLog } from "./workspaceTools";
 import { REPO_ROOT } from "../support/repo";
 
+/** The compiled `torq-sso` command. */
 export const CLI = path.join(REPO_ROOT, "dist", "cli", "index.js");
 const TOKEN_PATH = "/v1/auth/token";
 
@@ -29,6 +30,7 @@ export interface FleetSandbox {
   dispose(): void;
 }
 
+/** A sandbox whose environment holds every workspace's key under `keyVariables(name)`. */
 export function fleetSandbox(workspaces: ReadonlyMap<string, Workspace>): FleetSandbox {
   const dir = mkdtempSync(path.join(tmpdir(), "torq-sso-fleet-e2e-"));
   const stateDir = path.join(dir, "state");
@@ -61,6 +63,7 @@ export function workspaceEntry(name: string, ws: Workspace, extra: readonly stri
   ].join("\n");
 }
 
+/** What a `torq-sso` run printed, and its exit code. */
 export interface CliResult {
   code: number;
   stdout: string;
