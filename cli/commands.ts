@@ -27,6 +27,22 @@ export interface CommandSpec {
   readonly run: Command;
 }
 
+const FLEET_RUN_OPTIONS = [
+  "FILE                the fleet file (YAML or JSON): workspaces, baseline, waves (see the README's Fleet section)",
+  "--only A,B          only these workspaces (e.g. one CI matrix job's)",
+  "--concurrency N     workspaces at once (default: the file's concurrency, else twice the machine's cores)",
+  "--json              print the report as JSON (what fleet merge-reports reads) instead of Markdown",
+  "Credentials come from the environment variables the file names; the backend from the file's `backend`",
+  "or PULUMI_BACKEND_URL (PULUMI_CONFIG_PASSPHRASE for a self-managed backend's secrets).",
+  "Ctrl-C or SIGTERM: no new workspace starts, running ones are cancelled and their stacks unlocked (exit 130).",
+];
+
+/** A fleet command, loaded when run: the Automation API it needs is not worth loading for the other commands. */
+function fleetCommand(name: "fleetPreviewCommand" | "fleetUpCommand" | "fleetDriftCommand" | "fleetMatrixCommand" | "fleetMergeReportsCommand"): Command {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on use, see above
+  return (args) => (require("./fleet") as typeof import("./fleet"))[name](args);
+}
+
 /** Every command, in the order the overview lists them. */
 export const COMMANDS: readonly CommandSpec[] = [
   {
@@ -86,6 +102,55 @@ export const COMMANDS: readonly CommandSpec[] = [
       "Exits 1 when the workspace refuses the sign-in, 2 on bad usage.",
     ],
     run: testLoginCommand,
+  },
+  {
+    words: ["fleet", "preview"],
+    synopsis: "FILE [--only A,B] [--concurrency N] [--json]",
+    summary: "preview every workspace of a fleet: one review, a section per workspace",
+    details: [...FLEET_RUN_OPTIONS, "Exit status: 0 no change, 2 changes, 1 a workspace refused or failed (or bad input)."],
+    run: fleetCommand("fleetPreviewCommand"),
+  },
+  {
+    words: ["fleet", "up"],
+    synopsis: "FILE [--only A,B] [--concurrency N] [--json]",
+    summary: "apply the fleet wave by wave, stopping before the next wave at a refusal or failure",
+    details: [
+      ...FLEET_RUN_OPTIONS,
+      "Waves run in the file's order; a wave starts only when every workspace of the one before applied.",
+      "Exit status: 0 applied everywhere, 1 refused, failed or stopped, 130 interrupted (both say what to run to finish).",
+    ],
+    run: fleetCommand("fleetUpCommand"),
+  },
+  {
+    words: ["fleet", "drift"],
+    synopsis: "FILE [--only A,B] [--concurrency N] [--json]",
+    summary: "pulumi preview --expect-no-changes on every workspace: a verdict each",
+    details: [...FLEET_RUN_OPTIONS, "Exit status: 0 every workspace in sync, 2 drift found, 1 a workspace refused or failed."],
+    run: fleetCommand("fleetDriftCommand"),
+  },
+  {
+    words: ["fleet", "matrix"],
+    synopsis: "FILE [--shards N] [--wave NAME]",
+    summary: "the fleet as a CI matrix (JSON): an entry per workspace, or N shards",
+    details: [
+      "FILE                the fleet file",
+      "--shards N          N entries of contiguous workspaces (wave order) instead of one per workspace",
+      "--wave NAME         only the workspaces of this wave",
+      'Prints {"include":[{"name","workspaces","wave"}]} on one line: GitHub Actions\' strategy.matrix,',
+      "with `workspaces` the value of --only for the job.",
+    ],
+    run: fleetCommand("fleetMatrixCommand"),
+  },
+  {
+    words: ["fleet", "merge-reports"],
+    synopsis: "[--json] REPORT...",
+    summary: "join the --json reports of a matrix's jobs into one review",
+    details: [
+      "REPORT...           reports of one operation, each from torq-sso fleet preview|up|drift --json",
+      "--json              print the merged report as JSON instead of Markdown",
+      "Exit status as the operation's: 0 no change, 2 changes or drift, 1 refused, failed or bad input.",
+    ],
+    run: fleetCommand("fleetMergeReportsCommand"),
   },
 ];
 

@@ -21,7 +21,8 @@ function title(resource: ReviewedResource): string {
   return `${resource.kind} ${code(resource.name)}`;
 }
 
-function guardCell(resource: ReviewedResource): string {
+/** The lockout guard's verdict on a resource's plan, as the summary table shows it. */
+export function guardCell(resource: ReviewedResource): string {
   const plan = resource.plan;
   if (!plan) return "—";
   if (plan.resource === "ClaimMappings") {
@@ -38,7 +39,8 @@ function guardCell(resource: ReviewedResource): string {
   return "—";
 }
 
-function changeCell(resource: ReviewedResource): string {
+/** What a resource's plan changes, in a few words (`update: 1 added, 2 moved`). */
+export function changeCell(resource: ReviewedResource): string {
   const plan = resource.plan;
   if (!plan) return resource.step + (resource.note ? ` (${resource.note})` : "");
   if (plan.resource === "ClaimMappings") {
@@ -65,7 +67,8 @@ function changeCell(resource: ReviewedResource): string {
   return `${resource.step}: ssoOnly ${plan.ssoOnly.live} → ${plan.ssoOnly.declared ?? "(known at apply)"}`;
 }
 
-function callsCell(resource: ReviewedResource): string {
+/** How many API calls a resource's plan sends. */
+export function callsCell(resource: ReviewedResource): string {
   const plan = resource.plan;
   if (plan?.resource === "ClaimMappings" && plan.operation !== "delete") return String(plan.calls.length);
   if (plan?.resource === "ClaimMappings") return String(plan.live.length);

@@ -47,7 +47,8 @@ export const PLUGIN_DIR = path.join(REPO_ROOT, "dist", "bin");
 /** The Pulumi.yaml lines that make a project use this checkout's plugin for the `torq` package. */
 export const PLUGIN_PROVIDERS_YAML = `plugins:\n  providers:\n    - name: torq\n      path: ${PLUGIN_DIR}\n`;
 
-function linkNodeModules(projectDir: string): void {
+/** Links a project's @pulumi/pulumi, typescript and pulumi-torq-sso to this checkout: program and provider share one @pulumi/pulumi. */
+export function linkNodeModules(projectDir: string): void {
   const modules = path.join(projectDir, "node_modules");
   mkdirSync(path.join(modules, "@pulumi"), { recursive: true });
   symlinkSync(path.join(REPO_ROOT, "node_modules", "@pulumi", "pulumi"), path.join(modules, "@pulumi", "pulumi"));
