@@ -324,6 +324,22 @@ func parseRuntimeOptions(s *structpb.Struct) runtimeOptions {
 	return o
 }
 
+// programNodeFlags are the flags the program's node starts with before the project's own nodeargs.
+// @pulumi/pulumi turns on V8's --allow-natives-syntax at run time when it serializes a function (every
+// dynamic resource), and a V8 flag changed mid-run changes the flag hash V8 stamps on code caches: the
+// NODE_COMPILE_CACHE entries that program writes are then rejected by every process that started
+// without the flag, which rewrites them, and so on (366 entries rejected and rewritten on every
+// dynamic-provider preview, `NODE_DEBUG_NATIVE=COMPILE_CACHE`). Started with the flag, the program's
+// hash never changes, and its entries live in a cache folder of their own.
+func programNodeFlags(nodeargs []string) []string {
+	for _, arg := range nodeargs {
+		if arg == "--allow-natives-syntax" {
+			return nil
+		}
+	}
+	return []string{"--allow-natives-syntax"}
+}
+
 func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
 	if req.GetAttachDebugger() {
 		return nil, status.Error(codes.Unimplemented, "attaching a debugger is not supported by this language host")
@@ -342,7 +358,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 		return &pulumirpc.RunResponse{Error: err.Error()}, nil
 	}
 
-	args := append([]string{}, rt.nodeargs...)
+	args := append(programNodeFlags(rt.nodeargs), rt.nodeargs...)
 	args = append(args, runScript)
 	flag := func(name, value string) {
 		if value != "" {
