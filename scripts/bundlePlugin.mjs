@@ -5,7 +5,6 @@
 // is all the plugin tarball needs besides schema.json. Unlike the provider's bundle, nothing stays
 // outside: the plugin is a process of its own, sharing no module with a program.
 import { build } from "esbuild";
-import { withoutAxiosFetch } from "./esbuildNodeOnly.mjs";
 
 await build({
   entryPoints: ["dist/plugin/main.js"],
@@ -17,6 +16,5 @@ await build({
   minifySyntax: true,
   minifyWhitespace: true,
   sourcemap: true,
-  plugins: [withoutAxiosFetch],
   logLevel: "warning",
 });

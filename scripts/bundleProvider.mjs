@@ -4,7 +4,6 @@
 // starts in every `pulumi preview`. @pulumi/pulumi and @grpc/grpc-js stay outside: the provider
 // host has them already, and they must be the program's own copies.
 import { build } from "esbuild";
-import { withoutAxiosFetch } from "./esbuildNodeOnly.mjs";
 
 await build({
   entryPoints: ["dist/provider/index.js"],
@@ -17,6 +16,5 @@ await build({
   minifySyntax: true,
   minifyWhitespace: true,
   sourcemap: true,
-  plugins: [withoutAxiosFetch],
   logLevel: "warning",
 });

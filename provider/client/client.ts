@@ -125,8 +125,6 @@ export class TorqClient {
     this.limiter = new SlidingWindowRateLimiter(options.rateLimitPerSecond ?? 50);
     this.renewalMarginMs = (options.tokenRenewalMarginSeconds ?? 60) * 1000;
     this.http = axios.create({
-      // Node's http module, by name: the bundles leave axios's fetch adapter out (scripts/esbuildNodeOnly.mjs).
-      adapter: "http",
       timeout: options.timeoutMs ?? 30_000,
       maxRedirects: 0,
       validateStatus: () => true,
