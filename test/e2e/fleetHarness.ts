@@ -3,16 +3,15 @@
  * fleet file written for them, and `torq-sso fleet …` run as a user runs it (the CLI in a child
  * process, real `pulumi` on the file backend, PULUMI_HOME in a temporary folder).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { Workspace } from "../../emulator";
 import { requestLog } from "./workspaceTools";
-import { REPO_ROOT } from "../support/repo";
+import { runCli, type CliResult } from "../support/cli";
 
-/** The compiled `torq-sso` command. */
-export const CLI = path.join(REPO_ROOT, "dist", "cli", "index.js");
+export { CLI, type CliResult } from "../support/cli";
 const TOKEN_PATH = "/v1/auth/token";
 
 /** The environment variable names of a workspace's key in the fleets of these tests. */
@@ -64,25 +63,10 @@ export function workspaceEntry(name: string, ws: Workspace, extra: readonly stri
 }
 
 /** What a `torq-sso` run printed, and its exit code. */
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs `torq-sso` with the sandbox's environment; `started` sees the child (to signal it). */
 export function torqSso(sandbox: FleetSandbox, args: readonly string[], options: { started?: (child: ChildProcess) => void; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    // Its own process group, so a test can send it a Ctrl-C as a terminal does: to the whole group.
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: sandbox.dir, env: { ...sandbox.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    options.started?.(child);
-  });
+  // Its own process group, so a test can send it a Ctrl-C as a terminal does: to the whole group.
+  return runCli(args, { cwd: sandbox.dir, env: { ...sandbox.env, ...options.env }, detached: true, started: options.started });
 }
 
 /** Every lock file of the state backend: a stack left locked has one. */

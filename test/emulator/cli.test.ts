@@ -6,8 +6,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { tokenResponseSchema } from "../../provider/schemas/api";
 import { makeTempDir, removeTempDir, requestToken } from "./workspaceHarness";
-
-const CLI = join(__dirname, "..", "..", "cli", "index.js");
+import { CLI, runCli } from "../support/cli";
 
 describe("torq-sso workspace serve", () => {
   let dir: string;
@@ -59,15 +58,7 @@ describe("torq-sso workspace serve", () => {
   }
 
   it("answers --help for the workspace group (exit 0) and names a missing or unknown subcommand (exit 2)", async () => {
-    const run = async (...args: string[]) => {
-      const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-      child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-      const [code] = (await once(child, "exit")) as [number | null];
-      return { code, stdout, stderr };
-    };
+    const run = (...args: string[]) => runCli(args);
     const group = await run("workspace", "--help");
     expect(group.code).to.equal(0);
     expect(group.stdout).to.contain("torq-sso workspace serve [--port N]");

@@ -1,21 +1,9 @@
 import { expect } from "chai";
-import { spawn } from "node:child_process";
-import * as path from "node:path";
-import { REPO_ROOT } from "../support/repo";
+import { runCli, type CliResult } from "../support/cli";
 import { RULES, startLoginFixture, type LoginFixture } from "./loginFixture";
 
-const CLI = path.join(REPO_ROOT, "dist", "cli", "index.js");
-
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, TORQ_API_URL: "" } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+function cli(args: string[]): Promise<CliResult> {
+  return runCli(args, { env: { ...process.env, TORQ_API_URL: "" } });
 }
 
 describe("torq-sso test-login", function () {

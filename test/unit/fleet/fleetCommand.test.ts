@@ -4,25 +4,14 @@
  * reports. The runs themselves are in test/e2e/fleet.test.ts.
  */
 import { expect } from "chai";
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { FleetReport, WorkspaceReport } from "../../../fleet/report";
-import { REPO_ROOT } from "../../support/repo";
+import { runCli, type CliResult } from "../../support/cli";
 
-const CLI = path.join(REPO_ROOT, "dist", "cli", "index.js");
-
-function torqSso(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env["PATH"], ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+function torqSso(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return runCli(args, { env: { PATH: process.env["PATH"], ...env } });
 }
 
 const FLEET = `baseline:
