@@ -22,6 +22,7 @@ import { performance } from "node:perf_hooks";
 import { API_BASE_PATH, claimMappingSchema, roleListSchema, tokenResponseSchema } from "../provider/schemas/api";
 import { startWorkspace, type Workspace } from "../emulator";
 import { seededRandom } from "./seededRandom";
+import { TEST_CERTIFICATE } from "../test/emulator/workspaceHarness";
 
 const RULE_COUNTS = [100, 1000] as const;
 const TIME_CAP_MS = 20_000;
@@ -113,7 +114,7 @@ async function seededWorkspace(rules: number, dataFile: string | undefined): Pro
     const response = await fetch(`${workspace.url}${API_BASE_PATH}/sso/claim_mappings`, { method: "POST", headers, body: JSON.stringify(rule) });
     ids.push(claimMappingSchema.parse(await response.json()).id);
   }
-  const provider = { protocol: "saml", sign_on_url: "https://idp.example.test/sso", issuer: "https://idp.example.test", certificate: CERTIFICATE };
+  const provider = { protocol: "saml", sign_on_url: "https://idp.example.test/sso", issuer: "https://idp.example.test", certificate: TEST_CERTIFICATE };
   const put = await fetch(`${workspace.url}${API_BASE_PATH}/sso/provider`, { method: "PUT", headers, body: JSON.stringify(provider) });
   if (put.status !== 200) throw new Error(`PUT /sso/provider answered ${put.status}`);
   return { workspace, headers, ids };
@@ -246,19 +247,6 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
 }
-
-/** A self-signed certificate (P-256, CN=idp.example.test) for the SAML provider the bench configures. */
-const CERTIFICATE = `-----BEGIN CERTIFICATE-----
-MIIBizCCATGgAwIBAgIUCuZw0ly9OwWj214OEpSMnGcjCnwwCgYIKoZIzj0EAwIw
-GzEZMBcGA1UEAwwQaWRwLmV4YW1wbGUudGVzdDAeFw0yNjExMzAwMzUxMDRaFw0z
-NjExMjcwMzUxMDRaMBsxGTAXBgNVBAMMEGlkcC5leGFtcGxlLnRlc3QwWTATBgcq
-hkjOPQIBBggqhkjOPQMBBwNCAARhn2jsXxoHyalDF72kEI4ZOtoFndDYOTjkyA1u
-bB3D+5oCMaM2X3AwgyNJsaKLgyBSRA3/PEgl4nAqL8pUDqaeo1MwUTAdBgNVHQ4E
-FgQUhRPM5duyFsyxqxsAWGJdhPiwArQwHwYDVR0jBBgwFoAUhRPM5duyFsyxqxsA
-WGJdhPiwArQwDwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNIADBFAiEAxyss
-bB6H2NrRPKZXT7gZrtKVAqXttbHUp8D54rVsRTACIHiexTH3kdzeKCEOL9G/OmNd
-HZxaYsA3r2woRU/HCUpY
------END CERTIFICATE-----`;
 
 main().catch((err: unknown) => {
   process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
