@@ -29,17 +29,15 @@
 # `node` on PATH).
 set -euo pipefail
 
-log() { printf '[pulumi-cli] %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-
+gobuild_name=pulumi-cli
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# log, die, the build lock, the work directory, the heartbeat, run_logged, copy_replaces.
+source "$repo_root/scripts/lib/gobuild.sh"
 
 # --- version -----------------------------------------------------------------
 version=${1:-}
 if [[ -z $version ]]; then
-  pkg_json="$repo_root/node_modules/@pulumi/pulumi/package.json"
-  [[ -f $pkg_json ]] || die "no VERSION given and $pkg_json not found (run npm install first)"
-  version=$(sed -n 's/^[[:space:]]*"version"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p' "$pkg_json" | head -n 1)
+  version=$(pulumi_sdk_version "$repo_root")
 fi
 version=${version#v}
 [[ $version =~ ^([0-9]+)\.([0-9]+)\.([0-9]+)$ ]] || die "unsupported version '$version' (want X.Y.Z)"
@@ -64,8 +62,7 @@ if [[ -z ${PULUMI_CLI_IGNORE_PATH:-} ]] && path_pulumi=$(command -v pulumi 2>/de
 fi
 
 # --- 2. the cache --------------------------------------------------------------
-cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-torq-sso"
-cache_dir="$cache_root/pulumi-v$version"
+cache_dir="$gobuild_cache_root/pulumi-v$version"
 bin_dir="$cache_dir/bin"
 
 # The language host alone is rebuilt (under a minute or so) when its sources change.
@@ -102,19 +99,12 @@ if cache_complete; then
 fi
 
 # --- 3. build --------------------------------------------------------------------
-mkdir -p "$cache_root"
-
 # One build per version at a time; a second caller waits and reuses it.
-if command -v flock >/dev/null 2>&1; then
-  exec 9>"$cache_root/.lock-v$version"
-  if ! flock -n 9; then
-    log "another build of pulumi v$version is running; waiting for it"
-    flock 9
-  fi
-  if cache_complete; then
-    echo "$bin_dir"
-    exit 0
-  fi
+mkdir -p "$gobuild_cache_root"
+gobuild_lock "$gobuild_cache_root/.lock-v$version"
+if cache_complete; then
+  echo "$bin_dir"
+  exit 0
 fi
 
 if cli_complete && langhost_current; then
@@ -124,58 +114,8 @@ if cli_complete && langhost_current; then
   exit 0
 fi
 
-if ! command -v go >/dev/null 2>&1; then
-  [[ -x /usr/local/go/bin/go ]] || die "Go is needed to build the Pulumi CLI but 'go' is not on PATH"
-  export PATH="/usr/local/go/bin:$PATH"
-fi
-export GOFLAGS=-buildvcs=false
-unset GOOS GOARCH GOBIN
-
-work=$(mktemp -d "$cache_root/.build-v$version.XXXXXX")
-heartbeat_pid=
-cleanup() {
-  if [[ -n $heartbeat_pid ]]; then
-    kill "$heartbeat_pid" 2>/dev/null || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-# Prints a line every minute while a long step runs. The ticker keeps no
-# stdout or lock open, so it cannot hold up a caller reading our output.
-start_heartbeat() {
-  local what=$1 start=$SECONDS
-  (
-    exec >/dev/null 9>&-
-    sleep_pid=
-    trap 'if [[ -n $sleep_pid ]]; then kill "$sleep_pid" 2>/dev/null; fi; exit 0' TERM
-    while :; do
-      sleep 60 &
-      sleep_pid=$!
-      wait "$sleep_pid" || true
-      printf '[pulumi-cli] ... still %s (%ds)\n' "$what" $((SECONDS - start)) >&2
-    done
-  ) &
-  heartbeat_pid=$!
-}
-stop_heartbeat() {
-  if [[ -n $heartbeat_pid ]]; then
-    kill "$heartbeat_pid" 2>/dev/null || true
-    wait "$heartbeat_pid" 2>/dev/null || true
-    heartbeat_pid=
-  fi
-}
-
-# Runs a command with its output in $work/build.log, showing the log's tail on
-# failure.
-run_logged() {
-  if ! "$@" >>"$work/build.log" 2>&1; then
-    stop_heartbeat
-    log "command failed: $*"
-    tail -n 60 "$work/build.log" >&2 || true
-    die "build of pulumi v$version failed"
-  fi
-}
+gobuild_start
+work=$gobuild_work
 
 started=$SECONDS
 mkdir -p "$work/bin"
@@ -215,27 +155,9 @@ import _ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
 EOF
 run_logged go mod init pulumi-cli-build
 log "resolving github.com/pulumi/pulumi/pkg/v3@v$version"
-run_logged go mod download -json "github.com/pulumi/pulumi/pkg/v3@v$version"
-pkg_gomod=$(go mod download -json "github.com/pulumi/pulumi/pkg/v3@v$version" |
-  sed -n 's/^[[:space:]]*"GoMod":[[:space:]]*"\(.*\)",\{0,1\}$/\1/p')
-[[ -f $pkg_gomod ]] || die "could not find go.mod of github.com/pulumi/pulumi/pkg/v3@v$version"
-# Copy pkg/v3's replace directives that point at other modules (those
-# pointing at local directories are for the pulumi monorepo itself).
-awk '
-  /^replace[[:space:]]*\($/ { inblock = 1; next }
-  inblock && /^\)/ { inblock = 0; next }
-  /^replace[[:space:]]/ { sub(/^replace[[:space:]]+/, ""); print; next }
-  inblock && NF { print }
-' "$pkg_gomod" | while read -r line; do
-  line=${line%%//*}
-  lhs=$(echo "${line%%=>*}" | xargs)
-  rhs=$(echo "${line#*=>}" | xargs)
-  read -r rhs_mod rhs_ver _ <<<"$rhs"
-  [[ -n ${rhs_ver:-} ]] || continue
-  read -r lhs_mod lhs_ver _ <<<"$lhs"
-  [[ -n ${lhs_ver:-} ]] && lhs_mod="$lhs_mod@$lhs_ver"
-  go mod edit -replace="$lhs_mod=$rhs_mod@$rhs_ver"
-done
+# Copy pkg/v3's replace directives that point at other modules (those pointing at local
+# directories are for the pulumi monorepo itself).
+copy_replaces github.com/pulumi/pulumi/pkg/v3 "v$version"
 run_logged go get "github.com/pulumi/pulumi/pkg/v3@v$version" "github.com/pulumi/pulumi/sdk/v3@v$version"
 log "downloading the CLI's dependencies"
 run_logged go mod tidy

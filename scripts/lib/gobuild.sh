@@ -1,7 +1,7 @@
 # Sourced by the scripts that build a Go tool from the module proxy into the cache
-# (scripts/pulumi-sdkgen.sh, scripts/pulumi-yaml.sh): logging, a one-build-at-a-time lock, a
-# heartbeat for long compiles, and the throwaway module that a `main` package with `replace`
-# directives in its own go.mod needs (`go install pkg@version` refuses those).
+# (scripts/pulumi-cli.sh, scripts/pulumi-sdkgen.sh, scripts/pulumi-yaml.sh): logging, a
+# one-build-at-a-time lock, a heartbeat for long compiles, and the throwaway module that a `main`
+# package with `replace` directives in its own go.mod needs (`go install pkg@version` refuses those).
 #
 # The caller sets `gobuild_name` (the log prefix) before sourcing.
 
