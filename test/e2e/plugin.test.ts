@@ -13,7 +13,7 @@ import { TorqClient } from "../../provider/client/client";
 import { packPlugin } from "../../scripts/pluginPackage";
 import { REPO_ROOT } from "../support/repo";
 import { SAML_FIXTURES } from "../unit/saml/paths";
-import { createProject, PLUGIN_PROVIDERS_YAML, startWorkspace, type PulumiProject } from "./harness";
+import { PLUGIN_PROVIDERS_YAML, type PulumiProject } from "./harness";
 import { useScene } from "./scene";
 import type { Workspace } from "../../emulator";
 import { DYNAMIC, PLUGIN, programFor } from "./providerModes";
@@ -58,20 +58,11 @@ describe("pulumi-resource-torq through the real Pulumi engine", function () {
   this.timeout(600_000);
 
   describe("a TypeScript program on the generated SDK", () => {
-    let workspace: Workspace;
     let project: PulumiProject;
     let client: TorqClient;
 
-    before(async () => {
-      workspace = await startWorkspace({ port: 0, testHooks: true });
-      client = clientFor(workspace);
-      project = await createProject({ workspace, program: generatedSdkProgram(BASE), mode: PLUGIN });
-      await project.ok(["up", "--yes", "--skip-preview"]);
-    });
-    after(async () => {
-      project?.dispose();
-      await workspace?.close();
-    });
+    useScene({ project: { program: generatedSdkProgram(BASE), mode: PLUGIN } }, (scene) => ({ client, project } = scene));
+    before(() => project.ok(["up", "--yes", "--skip-preview"]));
 
     it("previews an edit as the one changed field of the one rule", async () => {
       project.writeProgram(generatedSdkProgram([BASE[0]!, rule("groups", "sre", "Viewer"), BASE[2]!]));
@@ -196,18 +187,12 @@ outputs:
     let project: PulumiProject;
     let client: TorqClient;
 
+    useScene({ project: { yaml: "", name: "torq-sso-import" } }, (scene) => ({ workspace, client, project } = scene));
     before(async () => {
-      workspace = await startWorkspace({ port: 0, testHooks: true });
-      client = clientFor(workspace);
       // A workspace set up by hand in the Torq UI.
       const roles = new Map((await client.listRoles()).map((r) => [r.name, r.id]));
       for (const r of BASE) await client.createClaimMapping({ claim_name: r.claimName, claim_value: r.claimValue, role_id: roles.get(r.role)! });
       await client.putSsoProvider({ protocol: "saml", identity_provider: "okta", sign_on_url: "https://idp.example.com/sso", issuer: "urn:idp:example", certificate: CERTIFICATE });
-      project = await createProject({ workspace, yaml: "", name: "torq-sso-import" });
-    });
-    after(async () => {
-      project?.dispose();
-      await workspace?.close();
     });
 
     /** The program code `pulumi import` prints: from its `resources:` line on. */
@@ -248,19 +233,17 @@ outputs:
     let project: PulumiProject;
     let out: string;
 
-    before(async () => {
+    useScene(
+      { project: { program: `import * as torq from "pulumi-torq-sso";\nnew torq.ClaimMappings("rules", { mappings: ${JSON.stringify(BASE)} });\n`, mode: PLUGIN } },
+      (scene) => ({ workspace, project } = scene),
+    );
+    before(() => {
       out = mkdtempSync(path.join(tmpdir(), "torq-sso-plugin-"));
-      workspace = await startWorkspace({ port: 0, testHooks: true });
-      project = await createProject({ workspace, program: `import * as torq from "pulumi-torq-sso";\nnew torq.ClaimMappings("rules", { mappings: ${JSON.stringify(BASE)} });\n`, mode: PLUGIN });
       // Only the installed plugin: no path to this checkout's.
       const manifest = path.join(project.dir, "Pulumi.yaml");
       writeFileSync(manifest, readFileSync(manifest, "utf8").replace(PLUGIN_PROVIDERS_YAML, ""));
     });
-    after(async () => {
-      project?.dispose();
-      await workspace?.close();
-      rmSync(out, { recursive: true, force: true });
-    });
+    after(() => rmSync(out, { recursive: true, force: true }));
 
     it("installs with pulumi plugin install and serves a program on its own", async () => {
       const tarball = packPlugin(out);
@@ -285,16 +268,8 @@ const rules = new torq.ClaimMappings("rules", { mappings: ${JSON.stringify(BASE)
 new torq.SsoProvider("idp", { protocol: "saml", signOnUrl: "https://idp.example.com/sso", issuer: "urn:idp:example", certificate: ${JSON.stringify(CERTIFICATE)} }, { dependsOn: [rules] });
 `;
 
-    before(async () => {
-      workspace = await startWorkspace({ port: 0, testHooks: true });
-      client = clientFor(workspace);
-      project = await createProject({ workspace, program: PROGRAM });
-      await project.ok(["up", "--yes", "--skip-preview"]);
-    });
-    after(async () => {
-      project?.dispose();
-      await workspace?.close();
-    });
+    useScene({ project: { program: PROGRAM } }, (scene) => ({ workspace, client, project } = scene));
+    before(() => project.ok(["up", "--yes", "--skip-preview"]));
 
     it("forgets the dynamic resources (pulumi state delete), then the plugin's creates adopt the live rules and provider: nothing is deleted", async () => {
       const before = await liveRules(client);

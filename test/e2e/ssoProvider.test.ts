@@ -5,11 +5,10 @@ import { TorqClient } from "../../provider/client/client";
 import { parseCertificate } from "../../provider/saml";
 import type { PutSsoProvider, SsoProviderRecord } from "../../provider/schemas/api";
 import { IDP_METADATA_FIXTURES, SAML_FIXTURES } from "../unit/saml/paths";
-import { createProject, startWorkspace, type PulumiProject, type RunResult } from "./harness";
+import type { PulumiProject, RunResult } from "./harness";
 import { useScene } from "./scene";
 import type { Workspace } from "../../emulator";
 import { PROVIDER_MODES } from "./providerModes";
-import { clientFor } from "./workspaceTools";
 
 const ROTATION_A = readFileSync(path.join(SAML_FIXTURES, "rotation-a.pem"), "utf8");
 const ROTATION_B = readFileSync(path.join(SAML_FIXTURES, "rotation-b.pem"), "utf8");
@@ -69,16 +68,8 @@ for (const mode of PROVIDER_MODES) describe(`SsoProvider through the real Pulumi
     let project: PulumiProject;
     let client: TorqClient;
 
-    before(async () => {
-      workspace = await startWorkspace({ port: 0, testHooks: true });
-      client = clientFor(workspace);
-      project = await createProject({ workspace, example: "oidc-okta", mode });
-      await project.ok(["config", "set", "--secret", "oidcClientSecret", FIRST_SECRET]);
-    });
-    after(async () => {
-      project?.dispose();
-      await workspace?.close();
-    });
+    useScene(() => ({ project: { example: "oidc-okta", mode } }), (scene) => ({ workspace, client, project } = scene));
+    before(() => project.ok(["config", "set", "--secret", "oidcClientSecret", FIRST_SECRET]));
 
     it("creates the provider with the declared settings, and a second preview and a refresh find no changes", async () => {
       await project.ok(["up", "--yes", "--skip-preview"]);
@@ -230,19 +221,11 @@ for (const mode of PROVIDER_MODES) describe(`SsoProvider through the real Pulumi
   });
 
   describe("check at preview", () => {
-    let workspace: Workspace;
     let project: PulumiProject;
 
     const program = (args: string) => `import * as torq from "pulumi-torq-sso";\nnew torq.SsoProvider("idp", ${args});\n`;
 
-    before(async () => {
-      workspace = await startWorkspace({ port: 0, testHooks: true });
-      project = await createProject({ workspace, program: program(`{ protocol: "oidc" }`), mode });
-    });
-    after(async () => {
-      project?.dispose();
-      await workspace?.close();
-    });
+    useScene(() => ({ project: { program: program(`{ protocol: "oidc" }`), mode } }), (scene) => ({ project } = scene));
 
     async function failingPreview(args: string): Promise<string[]> {
       project.writeProgram(program(args));
@@ -281,14 +264,10 @@ for (const mode of PROVIDER_MODES) describe(`SsoProvider through the real Pulumi
     let workspace: Workspace;
     let project: PulumiProject;
 
-    before(async () => {
-      workspace = await startWorkspace({ port: 0, testHooks: true, torqCompatible: true });
-      project = await createProject({ workspace, program: `import * as torq from "pulumi-torq-sso";\nexport const endpoints = torq.getSsoEndpoints();\n`, mode });
-    });
-    after(async () => {
-      project?.dispose();
-      await workspace?.close();
-    });
+    useScene(
+      () => ({ workspace: { torqCompatible: true }, project: { program: `import * as torq from "pulumi-torq-sso";\nexport const endpoints = torq.getSsoEndpoints();\n`, mode } }),
+      (scene) => ({ workspace, project } = scene),
+    );
 
     it("getSsoEndpoints() falls back to Torq's own values rather than failing the program", async () => {
       const result = await project.ok(["preview"]);
