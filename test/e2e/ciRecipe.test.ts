@@ -11,10 +11,10 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { TorqClient } from "../../provider/client/client";
 import { REPO_ROOT } from "../support/repo";
-import { createProject, startWorkspace, type PulumiProject, type RunResult } from "./harness";
-import { TEST_OIDC_PROVIDER } from "./scene";
+import type { PulumiProject, RunResult } from "./harness";
+import { TEST_OIDC_PROVIDER, useScene } from "./scene";
 import type { Workspace } from "../../emulator";
-import { clientFor, liveRules } from "./workspaceTools";
+import { liveRules } from "./workspaceTools";
 
 const CI_DIR = path.join(REPO_ROOT, "examples", "ci");
 const SCRIPTS = { preview: "preview.sh", drift: "drift.sh", up: "up.sh" } as const;
@@ -83,19 +83,13 @@ describe("the CI recipe (examples/ci)", function () {
 
     const reviewMarkdown = (): string => readFileSync(path.join(project.dir, "review.md"), "utf8");
 
+    useScene({ project: { example: "quickstart" } }, (scene) => ({ workspace, client, project } = scene));
     before(async () => {
-      workspace = await startWorkspace({ port: 0, testHooks: true });
-      client = clientFor(workspace);
-      project = await createProject({ workspace, example: "quickstart" });
       // As in CI: the key comes from the environment, not from the stack's config.
       await project.ok(["config", "rm", "torq:clientSecret"]);
       await project.ok(["config", "rm", "torq:clientId"]);
       for (const script of Object.values(SCRIPTS)) copyFileSync(path.join(CI_DIR, script), path.join(project.dir, script));
       outputFile = path.join(project.dir, "github-output");
-    });
-    after(async () => {
-      project?.dispose();
-      await workspace?.close();
     });
 
     it("preview.sh on a pull request: writes the review of the first apply, and succeeds", async () => {

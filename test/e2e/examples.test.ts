@@ -9,11 +9,11 @@ import { expect } from "chai";
 import { TorqClient } from "../../provider/client/client";
 import { planClaimMappingChanges } from "../../provider/plan";
 import type { ClaimRule } from "../../provider/schemas/claimMappings";
-import { createProject, startWorkspace, type PulumiProject } from "./harness";
-import { TEST_OIDC_PROVIDER } from "./scene";
+import type { PulumiProject } from "./harness";
+import { useScene } from "./scene";
 import { PROVIDER_MODES } from "./providerModes";
 import type { Workspace } from "../../emulator";
-import { asText, clientFor, liveRules, requestLog, resetRequestLog, writesIn } from "./workspaceTools";
+import { asText, liveRules, requestLog, resetRequestLog, writesIn } from "./workspaceTools";
 
 function expectNoStackTrace(output: string): void {
   expect(output).to.not.match(/\n\s+at .+:\d+:\d+\)?\n/, "no stack trace");
@@ -86,17 +86,8 @@ for (const mode of PROVIDER_MODES) for (const example of CASES) {
     let client: TorqClient;
     let project: PulumiProject;
 
-    before(async () => {
-      workspace = await startWorkspace({ port: 0, testHooks: true });
-      client = clientFor(workspace);
-      // An SSO provider makes guard rule 1 apply, and with it the refusal to destroy.
-      await client.putSsoProvider(TEST_OIDC_PROVIDER);
-      project = await createProject({ workspace, example: example.folder, mode });
-    });
-    after(async () => {
-      project?.dispose();
-      await workspace?.close();
-    });
+    // An SSO provider makes guard rule 1 apply, and with it the refusal to destroy.
+    useScene({ ssoProvider: true, project: { example: example.folder, mode } }, (scene) => ({ workspace, client, project } = scene));
 
     it("applies the declared list, then preview and refresh find nothing to change", async () => {
       await project.ok(["up", "--yes", "--skip-preview"]);

@@ -17,11 +17,11 @@ import type { z } from "zod";
 import { API_BASE_PATH } from "../../provider/schemas/api";
 import { type faultRuleSchema } from "../../emulator/testHookSchemas";
 import type { ClaimRule } from "../../provider/schemas/claimMappings";
-import { createProject, startWorkspace, type PulumiProject, type RunResult } from "./harness";
-import { TEST_OIDC_PROVIDER } from "./scene";
+import type { PulumiProject, RunResult } from "./harness";
+import { useScene } from "./scene";
 import { PROVIDER_MODES, type ProviderMode } from "./providerModes";
 import type { Workspace } from "../../emulator";
-import { asText, clientFor, liveRules, requestLog, testHook } from "./workspaceTools";
+import { asText, liveRules, requestLog, testHook } from "./workspaceTools";
 
 const CLAIM_MAPPINGS_PATH = `${API_BASE_PATH}/sso/claim_mappings`;
 
@@ -119,17 +119,10 @@ for (const mode of PROVIDER_MODES) describe(`ClaimMappings when the workspace AP
   let client: TorqClient;
   let project: PulumiProject;
 
+  useScene({ ssoProvider: true, project: { program: program(LISTS.start), mode } }, (scene) => ({ workspace, client, project } = scene));
   before(async () => {
-    workspace = await startWorkspace({ port: 0, testHooks: true });
-    client = clientFor(workspace);
-    await client.putSsoProvider(TEST_OIDC_PROVIDER);
-    project = await createProject({ workspace, program: program(LISTS.start), mode });
     await project.ok(["up", "--yes", "--skip-preview"]);
     expect(asText(await liveRules(client))).to.deep.equal(asText(LISTS.start));
-  });
-  after(async () => {
-    project?.dispose();
-    await workspace?.close();
   });
 
   /**

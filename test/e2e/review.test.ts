@@ -19,7 +19,7 @@ import { parseCertificate } from "../../provider/saml";
 import { SAML_FIXTURES } from "../unit/saml/paths";
 import { REPO_ROOT } from "../support/repo";
 import { createProject, startWorkspace, type PulumiProject } from "./harness";
-import { TEST_OIDC_PROVIDER } from "./scene";
+import { useScene } from "./scene";
 import type { Workspace } from "../../emulator";
 import { asText, clientFor, liveRules, liveRulesText, requestLog, testHook } from "./workspaceTools";
 
@@ -102,20 +102,13 @@ describe("reviewable previews: pulumi preview --json and torq-sso review --json"
   /** The calls a review lists, in the form `upWrites` returns. */
   const listedCalls = (plan: ClaimMappingsPlanReport): string[] => plan.calls.map((c) => (c.method === "POST" ? "POST" : `${c.method} ${c.ruleId ?? "new"}`));
 
+  useScene({ ssoProvider: true, project: { program: PROGRAM } }, (scene) => ({ workspace, client, project } = scene));
   before(async () => {
-    workspace = await startWorkspace({ port: 0, testHooks: true });
-    client = clientFor(workspace);
-    await client.putSsoProvider(TEST_OIDC_PROVIDER);
     const roles = new Map((await client.listRoles()).map((r) => [r.name, r.id]));
     // Rules someone made in the Torq UI before this stack existed.
     for (const rule of [OWNER, group("sre", "Operator"), group("contractors")]) {
       await client.createClaimMapping({ claim_name: rule.claimName, claim_value: rule.claimValue, role_id: roles.get(rule.role)! });
     }
-    project = await createProject({ workspace, program: PROGRAM });
-  });
-  after(async () => {
-    project?.dispose();
-    await workspace?.close();
   });
 
   it("refuses to take over the workspace's other rules unasked, showing at preview each rule the plan would change", async () => {
