@@ -21,10 +21,10 @@ deps: node_modules/.installed
 
 # tsc (the SDK generated from schema.json first, scripts/buildGeneratedSdk.mjs), then the provider
 # bundled into dist/provider/bundle.js (what the shim loads; see scripts/bundleProvider.mjs); and the
-# plugin's launcher as dist/bin/pulumi-resource-torq.
+# plugin's launcher (plugin/launcher.ts) as dist/bin/pulumi-resource-torq.
 build: deps
 	$(ENV) npm run --silent build
-	install -D -m 755 plugin/pulumi-resource-torq dist/bin/pulumi-resource-torq
+	install -D -m 755 dist/plugin/launcher.js dist/bin/pulumi-resource-torq
 
 # The examples run without type-checking (their tsconfig.json says noCheck), so they are type-checked here.
 lint: build

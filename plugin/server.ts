@@ -102,13 +102,13 @@ function grpcError(err: unknown): Partial<grpc.StatusObject> {
   return { code: grpc.status.UNKNOWN, details: error.message, metadata };
 }
 
-/** One unary handler: the answer, or the error as one sentence. */
-function unary<Req, Res>(handle: (request: Req) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
+/** One unary handler: the answer, or the error as one sentence; then `answered`, if given. */
+function unary<Req, Res>(handle: (request: Req) => Promise<Res>, answered?: () => void): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
     handle(call.request).then(
       (response) => callback(null, response),
       (err: unknown) => callback(grpcError(err), null),
-    );
+    ).finally(answered);
   };
 }
 
@@ -137,9 +137,22 @@ export class TorqProviderService {
   private engine: EngineLog | undefined;
   private config: ConfigSource | undefined;
 
-  constructor(engineAddress: string | undefined) {
+  /**
+   * @param afterFirstOperation called once, after the first diff, create, read, update or delete has
+   *   been answered: by then V8 has compiled what a run needs, which the launcher keeps (launcher.ts).
+   */
+  constructor(
+    engineAddress: string | undefined,
+    private afterFirstOperation?: () => void,
+  ) {
     if (engineAddress) this.engine = new EngineLog(engineAddress);
   }
+
+  private readonly operationAnswered = (): void => {
+    const hook = this.afterFirstOperation;
+    this.afterFirstOperation = undefined;
+    if (hook) setImmediate(hook);
+  };
 
   private setEngine(address: string): void {
     if (!address) return;
@@ -245,6 +258,7 @@ export class TorqProviderService {
           }
           return response;
         }),
+        this.operationAnswered,
       ),
 
       create: unary((request: proto.CreateRequest) =>
@@ -268,6 +282,7 @@ export class TorqProviderService {
             throw err;
           }
         }),
+        this.operationAnswered,
       ),
 
       read: unary((request: proto.ReadRequest) =>
@@ -286,6 +301,7 @@ export class TorqProviderService {
           if (inputs) response.setInputs(struct(annotateSecrets(inputs, rawInputs)));
           return response;
         }),
+        this.operationAnswered,
       ),
 
       update: unary((request: proto.UpdateRequest) =>
@@ -302,6 +318,7 @@ export class TorqProviderService {
           response.setProperties(struct(annotateSecrets(outs, rawNews, SECRET_OUTPUTS[kind])));
           return response;
         }),
+        this.operationAnswered,
       ),
 
       delete: unary((request: proto.DeleteRequest) =>
@@ -310,6 +327,7 @@ export class TorqProviderService {
           await operations.delete(request.getId(), fromStruct(request.getProperties()));
           return new Empty();
         }),
+        this.operationAnswered,
       ),
 
       // Operations run to completion once started: each is a few API calls, and stopping between

@@ -1,6 +1,6 @@
 // Bundles the compiled plugin (dist/plugin/main.js) with everything it loads — the provider code,
 // @grpc/grpc-js, the protobuf stubs @pulumi/pulumi ships, zod, axios — into one file,
-// dist/plugin/bundle.js, which the launcher (plugin/pulumi-resource-torq) runs. The engine starts
+// dist/plugin/bundle.js, which the launcher (plugin/launcher.ts) runs. The engine starts
 // the plugin for every preview: one file parses and loads faster than a few hundred modules, and it
 // is all the plugin tarball needs besides schema.json. Unlike the provider's bundle, nothing stays
 // outside: the plugin is a process of its own, sharing no module with a program.

@@ -26,7 +26,7 @@ export function packPlugin(outDir: string): string {
   try {
     for (const file of FILES) cpSync(path.join(root, file), path.join(staging, file));
     writeFileSync(path.join(staging, "package.json"), JSON.stringify({ name: "pulumi-resource-torq", version, private: true, license: "Apache-2.0" }, null, 2) + "\n");
-    cpSync(path.join(root, "plugin", "pulumi-resource-torq"), path.join(staging, "pulumi-resource-torq"));
+    cpSync(path.join(root, "dist", "plugin", "launcher.js"), path.join(staging, "pulumi-resource-torq"));
     chmodSync(path.join(staging, "pulumi-resource-torq"), 0o755);
     const tarball = path.join(outDir, `pulumi-resource-torq-v${version}-linux-amd64.tar.gz`);
     rmSync(tarball, { force: true });

@@ -26,7 +26,7 @@ export const PLUGIN: ProviderMode = {
   name: "plugin",
   sdk: "pulumi-torq-sso/plugin",
   resourceType: (name) => `torq:index:${name}`,
-  providerProcess: "dist/plugin/bundle.js",
+  providerProcess: "dist/bin/pulumi-resource-torq",
 };
 
 /** Both modes, for `for (const mode of PROVIDER_MODES) describe(...)`. */

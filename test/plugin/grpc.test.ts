@@ -3,35 +3,26 @@
  * installs, started as a process, answering gRPC on the port it prints. The resource operations
  * are covered through the real engine (test/e2e); these pin the protocol's other answers.
  */
-import * as grpc from "@grpc/grpc-js";
+import type * as grpc from "@grpc/grpc-js";
 import { expect } from "chai";
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
+import type { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as proto from "@pulumi/pulumi/proto/provider_pb";
 import type { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
 import { startWorkspace, type Workspace } from "../../emulator";
+import { call, startPlugin } from "../support/plugin";
 import { REPO_ROOT } from "../support/repo";
 import { FakeEngine } from "../unit/provider/fakeEngine";
 
-const LAUNCHER = path.join(REPO_ROOT, "dist", "bin", "pulumi-resource-torq");
-
-function call<Req, Res>(method: (request: Req, callback: (err: grpc.ServiceError | null, response: Res) => void) => unknown, request: Req): Promise<Res> {
-  return new Promise((resolve, reject) => method(request, (err, response) => (err ? reject(err) : resolve(response))));
-}
-
-async function startPlugin(engine: FakeEngine): Promise<{ child: ChildProcess; client: ResourceProviderClient }> {
+async function startedPlugin(engine: FakeEngine): Promise<{ child: ChildProcess; client: ResourceProviderClient }> {
   // The engine is a stand-in: nothing these tests ask makes the plugin log, but the plugin watches it.
-  const child = spawn(LAUNCHER, [engine.address], { stdio: ["ignore", "pipe", "inherit"] });
-  const port = await new Promise<string>((resolve, reject) => {
-    child.once("error", reject);
-    child.stdout!.once("data", (chunk: Buffer) => resolve(chunk.toString().trim()));
-  });
-  expect(port).to.match(/^\d+$/);
-  return { child, client: new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) };
+  const { child, client } = await startPlugin(engine.address);
+  child.stderr!.pipe(process.stderr);
+  return { child, client };
 }
 
 describe("pulumi-resource-torq over gRPC", function () {
@@ -43,7 +34,7 @@ describe("pulumi-resource-torq over gRPC", function () {
 
   before(async () => {
     engine = await FakeEngine.start();
-    ({ child, client } = await startPlugin(engine));
+    ({ child, client } = await startedPlugin(engine));
     workspace = await startWorkspace({ port: 0 });
   });
   after(async () => {
@@ -98,7 +89,7 @@ describe("pulumi-resource-torq over gRPC", function () {
 
   it("exits on its own once the engine that started it is gone (pulumi killed)", async () => {
     const other = await FakeEngine.start();
-    const plugin = await startPlugin(other);
+    const plugin = await startedPlugin(other);
     plugin.client.close();
     const exited = new Promise<number | null>((resolve) => plugin.child.once("exit", (code) => resolve(code)));
     await other.die();
