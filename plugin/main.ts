@@ -4,10 +4,9 @@
  * its stdout.
  */
 import * as grpc from "@grpc/grpc-js";
-import { ResourceProviderService } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import { keepCompileCacheWritten } from "../provider/compileCache";
 import { watchProviderEngine } from "../provider/engineWatch";
-import { TorqProviderService } from "./server";
+import { TORQ_PROVIDER_SERVICE, TorqProviderService } from "./server";
 
 /** The engine's address: the first argument that is not a flag (`-v=9`, `--logtostderr`, `--tracing URL`). */
 export function engineAddressOf(args: readonly string[]): string | undefined {
@@ -32,7 +31,7 @@ async function main(options: StartOptions): Promise<void> {
   if (engineAddress) watchProviderEngine(engineAddress);
   keepCompileCacheWritten();
   const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
-  server.addService(ResourceProviderService, new TorqProviderService(engineAddress, options.afterFirstOperation).handlers() as grpc.UntypedServiceImplementation);
+  server.addService(TORQ_PROVIDER_SERVICE, new TorqProviderService(engineAddress, options.afterFirstOperation).handlers() as grpc.UntypedServiceImplementation);
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
   );
