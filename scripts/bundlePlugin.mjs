@@ -5,6 +5,7 @@
 // is all the plugin tarball needs besides schema.json. Unlike the provider's bundle, nothing stays
 // outside: the plugin is a process of its own, sharing no module with a program.
 import { build } from "esbuild";
+import { axiosHttpOnly } from "./lib/esbuildAxios.mjs";
 
 await build({
   entryPoints: ["dist/plugin/main.js"],
@@ -17,4 +18,5 @@ await build({
   minifyWhitespace: true,
   sourcemap: true,
   logLevel: "warning",
+  plugins: [axiosHttpOnly],
 });

@@ -4,6 +4,7 @@
 // starts in every `pulumi preview`. @pulumi/pulumi and @grpc/grpc-js stay outside: the provider
 // host has them already, and they must be the program's own copies.
 import { build } from "esbuild";
+import { axiosHttpOnly } from "./lib/esbuildAxios.mjs";
 
 await build({
   entryPoints: ["dist/provider/index.js"],
@@ -17,4 +18,5 @@ await build({
   minifyWhitespace: true,
   sourcemap: true,
   logLevel: "warning",
+  plugins: [axiosHttpOnly],
 });

@@ -125,6 +125,8 @@ export class TorqClient {
     this.limiter = new SlidingWindowRateLimiter(options.rateLimitPerSecond ?? 50);
     this.renewalMarginMs = (options.tokenRenewalMarginSeconds ?? 60) * 1000;
     this.http = axios.create({
+      // Only the http adapter: the bundles leave out what the others need (scripts/lib/esbuildAxios.mjs).
+      adapter: "http",
       timeout: options.timeoutMs ?? 30_000,
       maxRedirects: 0,
       validateStatus: () => true,
