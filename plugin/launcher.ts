@@ -37,8 +37,10 @@ const FORMAT = "pulumi-resource-torq code cache 1";
 
 /** The bundle: beside this file in the plugin tarball, or in dist/plugin when this is dist/bin/pulumi-resource-torq. */
 function bundlePath(): string {
-  const beside = path.join(__dirname, "dist", "plugin", "bundle.js");
-  return fs.existsSync(beside) ? beside : path.join(__dirname, "..", "plugin", "bundle.js");
+  const candidates = [path.join(__dirname, "dist", "plugin", "bundle.js"), path.join(__dirname, "..", "plugin", "bundle.js")];
+  const found = candidates.find((candidate) => fs.existsSync(candidate));
+  if (!found) throw new Error(`the plugin's bundle is missing (looked for ${candidates.join(" and ")}): reinstall the plugin, or run make build`);
+  return found;
 }
 
 /** The private folder caches live in, or undefined when caching is off. */
@@ -93,7 +95,12 @@ export function writeCodeCache(dir: string, file: string, header: Buffer, code: 
 function launch(): void {
   const bundle = bundlePath();
   const source = fs.readFileSync(bundle, "utf8");
-  const dir = codeCacheDir();
+  let dir: string | undefined;
+  try {
+    dir = codeCacheDir();
+  } catch {
+    dir = undefined; // no home folder: run without the cache
+  }
   const cache = dir === undefined ? undefined : { dir, ...codeCacheFile(dir, bundle, fs.statSync(bundle)) };
   const cachedData = cache && readCodeCache(cache.dir, cache.file, cache.header);
   const script = new vm.Script(Module.wrap(source), { filename: bundle, ...(cachedData ? { cachedData } : {}) });
@@ -111,4 +118,11 @@ function launch(): void {
   });
 }
 
-if (require.main === module) launch();
+if (require.main === module) {
+  try {
+    launch();
+  } catch (err) {
+    process.stderr.write(`pulumi-resource-torq: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
+}

@@ -5,7 +5,7 @@
  * `node dist/bench/pluginStart.js`, not here.
  */
 import { expect } from "chai";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import * as fs from "node:fs";
 import { Module } from "node:module";
@@ -149,6 +149,16 @@ describe("pulumi-resource-torq's launcher and its code cache", function () {
     fs.rmSync(file);
     await runOnce(plugin, engine);
     expect(fs.existsSync(file)).to.equal(false);
+  });
+
+  it("says in one line which bundle it missed, and exits 1", () => {
+    const plugin = install(root);
+    fs.rmSync(plugin.bundle);
+    const run = spawnSync(plugin.launcher, ["127.0.0.1:1"], { encoding: "utf8", env: { ...process.env, XDG_CACHE_HOME: plugin.cacheHome } });
+    expect(run.status).to.equal(1);
+    expect(run.stderr).to.equal(
+      `pulumi-resource-torq: the plugin's bundle is missing (looked for ${plugin.bundle} and ${path.join(root, "plugin", "bundle.js")}): reinstall the plugin, or run make build\n`,
+    );
   });
 
   it("keeps no cache under NODE_DISABLE_COMPILE_CACHE, Node's own switch", async () => {
