@@ -17,8 +17,9 @@
  * as it would without. It lives in a folder only this user can write
  * (`$XDG_CACHE_HOME/pulumi-resource-torq`, else `~/.cache/pulumi-resource-torq`), since code read
  * from it runs; a file another user could have written is not used. A cache is keyed by the bundle's
- * path, Node's version and flags, and holds the bundle's size, mtime and inode, so a rebuilt or
- * upgraded plugin never runs with a stale cache (V8 checks its own version and flags as well).
+ * path, Node's version and flags (command line and `NODE_OPTIONS`), and holds the bundle's size,
+ * mtime and inode, so a rebuilt or upgraded plugin never runs with a stale cache, and runs with other
+ * flags do not take turns rewriting one (V8 checks its own version and flags as well).
  * `NODE_DISABLE_COMPILE_CACHE=1` (Node's own switch) turns it off.
  */
 import { createHash } from "node:crypto";
@@ -52,7 +53,8 @@ export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | und
 
 /** Where the cache of this bundle under this Node lives, and the header that says which build it belongs to. */
 export function codeCacheFile(dir: string, bundle: string, stat: fs.Stats): { file: string; header: Buffer } {
-  const key = createHash("sha256").update([bundle, process.version, process.arch, ...process.execArgv].join("\0")).digest("hex");
+  const flags = [...process.execArgv, process.env["NODE_OPTIONS"] ?? ""];
+  const key = createHash("sha256").update([bundle, process.version, process.arch, ...flags].join("\0")).digest("hex");
   const header = Buffer.from(`${FORMAT} ${stat.size} ${stat.mtimeMs} ${stat.ino}\n`);
   return { file: path.join(dir, `${key.slice(0, 32)}.v8cache`), header };
 }
