@@ -45,16 +45,21 @@ function cacheOf(plugin: Install): { file: string; header: Buffer } {
   return codeCacheFile(plugin.cacheDir, plugin.bundle, fs.statSync(plugin.bundle));
 }
 
-/** Starts the plugin as the engine does and has it answer one resource operation. */
-async function runOnce(plugin: Install, engine: FakeEngine, env: NodeJS.ProcessEnv = {}): Promise<void> {
+/**
+ * Starts the plugin as the engine does and has it answer one resource operation; then waits until
+ * `until` holds (the cache it expects written) or, without one, as long as a preview's remaining steps
+ * would last (for what must not happen).
+ */
+async function runOnce(plugin: Install, engine: FakeEngine, options: { env?: NodeJS.ProcessEnv; until?: () => boolean } = {}): Promise<void> {
   const inherited: NodeJS.ProcessEnv = { ...process.env };
   delete inherited["NODE_DISABLE_COMPILE_CACHE"];
-  const { child, client, stderr } = await startPlugin(engine.address, { command: [plugin.launcher], env: { ...inherited, XDG_CACHE_HOME: plugin.cacheHome, ...env } });
+  const { child, client, stderr } = await startPlugin(engine.address, { command: [plugin.launcher], env: { ...inherited, XDG_CACHE_HOME: plugin.cacheHome, ...options.env } });
   try {
     expect((await previewCreate(client)).getProperties()?.toJavaScript()).to.have.property("mappings");
     client.close();
-    // The cache is written just after the answer; give it the time a preview's remaining steps would.
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    const deadline = Date.now() + (options.until ? 20_000 : 400);
+    while (!options.until?.() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    if (options.until) expect(options.until(), "the cache written in time").to.equal(true);
     expect(stderr()).to.equal("");
   } finally {
     child.kill();
@@ -83,7 +88,7 @@ describe("pulumi-resource-torq's launcher and its code cache", function () {
   it("keeps, after the first operation, what V8 compiled while serving, readable by this user only, and V8 takes it back", async () => {
     const plugin = install(root);
     const { file, header } = cacheOf(plugin);
-    await runOnce(plugin, engine);
+    await runOnce(plugin, engine, { until: () => fs.existsSync(file) });
     expect(fs.statSync(plugin.cacheDir).mode & 0o777).to.equal(0o700);
     expect(fs.statSync(file).mode & 0o777).to.equal(0o600);
     const stat = fs.statSync(plugin.bundle);
@@ -104,7 +109,7 @@ describe("pulumi-resource-torq's launcher and its code cache", function () {
   it("starts the next time from the cache and leaves it as it is", async () => {
     const plugin = install(root);
     const { file } = cacheOf(plugin);
-    await runOnce(plugin, engine);
+    await runOnce(plugin, engine, { until: () => fs.existsSync(file) });
     const written = fs.readFileSync(file);
     const mtime = fs.statSync(file).mtimeMs;
     await runOnce(plugin, engine);
@@ -115,22 +120,22 @@ describe("pulumi-resource-torq's launcher and its code cache", function () {
   it("replaces the cache of an earlier build of the bundle", async () => {
     const plugin = install(root);
     const { file } = cacheOf(plugin);
-    await runOnce(plugin, engine);
+    await runOnce(plugin, engine, { until: () => fs.existsSync(file) });
     const later = new Date(Date.now() + 60_000);
     fs.utimesSync(plugin.bundle, later, later);
     const rebuilt = cacheOf(plugin);
     expect(rebuilt.file).to.equal(file);
     expect(readCodeCache(plugin.cacheDir, file, rebuilt.header)).to.equal(undefined);
-    await runOnce(plugin, engine);
-    expect(readCodeCache(plugin.cacheDir, file, rebuilt.header)).to.be.instanceOf(Buffer);
+    await runOnce(plugin, engine, { until: () => readCodeCache(plugin.cacheDir, file, rebuilt.header) !== undefined });
   });
 
   it("serves from a cache V8 refuses, and writes a good one in its place", async () => {
     const plugin = install(root);
     const { file, header } = cacheOf(plugin);
     fs.mkdirSync(plugin.cacheDir, { recursive: true, mode: 0o700 });
-    fs.writeFileSync(file, Buffer.concat([header, Buffer.alloc(4096, 7)]), { mode: 0o600 });
-    await runOnce(plugin, engine);
+    const refused = Buffer.concat([header, Buffer.alloc(4096, 7)]);
+    fs.writeFileSync(file, refused, { mode: 0o600 });
+    await runOnce(plugin, engine, { until: () => !fs.readFileSync(file).equals(refused) });
     const cached = readCodeCache(plugin.cacheDir, file, header)!;
     const script = new vm.Script(Module.wrap(fs.readFileSync(plugin.bundle, "utf8")), { filename: plugin.bundle, cachedData: cached });
     expect(script.cachedDataRejected).to.equal(false);
@@ -139,7 +144,7 @@ describe("pulumi-resource-torq's launcher and its code cache", function () {
   it("does not run code from a cache file others may write, nor from a folder others may write", async () => {
     const plugin = install(root);
     const { file, header } = cacheOf(plugin);
-    await runOnce(plugin, engine);
+    await runOnce(plugin, engine, { until: () => fs.existsSync(file) });
     fs.chmodSync(file, 0o666);
     expect(readCodeCache(plugin.cacheDir, file, header)).to.equal(undefined);
     fs.chmodSync(file, 0o600);
@@ -163,7 +168,7 @@ describe("pulumi-resource-torq's launcher and its code cache", function () {
 
   it("keeps no cache under NODE_DISABLE_COMPILE_CACHE, Node's own switch", async () => {
     const plugin = install(root);
-    await runOnce(plugin, engine, { NODE_DISABLE_COMPILE_CACHE: "1" });
+    await runOnce(plugin, engine, { env: { NODE_DISABLE_COMPILE_CACHE: "1" } });
     expect(fs.existsSync(plugin.cacheDir)).to.equal(false);
     expect(codeCacheDir({ NODE_DISABLE_COMPILE_CACHE: "1" })).to.equal(undefined);
   });
