@@ -13,7 +13,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as proto from "@pulumi/pulumi/proto/provider_pb";
-import { decodeCheckRequest, decodeDiffRequest, encodeCheckResponse, type WireProps } from "../plugin/structCodec";
+import type { WireProps } from "../plugin/propertyValues";
+import { decodeCheckRequest, decodeDiffRequest, encodeCheckResponse } from "../plugin/structCodec";
 import { flag, median } from "./pulumiRuns";
 
 type Codec = "google-protobuf" | "structCodec";

@@ -29,10 +29,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as vm from "node:vm";
 
-/** What the bundle exports for a launcher (plugin/main.ts). */
-interface PluginBundle {
-  start(options: { afterFirstOperation?: () => void }): void;
-}
+/** What the bundle exports for a launcher (plugin/main.ts; a type only, so nothing of it is loaded here). */
+type PluginBundle = Pick<typeof import("./main"), "start">;
 
 const FORMAT = "pulumi-resource-torq code cache 1";
 

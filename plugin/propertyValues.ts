@@ -13,7 +13,10 @@ export const SIGNATURE_KEY = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270";
 
 /** A JSON-like value as it crosses the wire. */
-export type WireValue = string | number | boolean | null | WireValue[] | { [key: string]: WireValue };
+export type WireValue = string | number | boolean | null | WireValue[] | WireProps;
+
+/** An object as it crosses the wire: a resource's properties, secrets still wrapped. */
+export type WireProps = { [key: string]: WireValue };
 
 /** A resource's properties, plain. */
 export type Props = Record<string, unknown>;
@@ -76,7 +79,7 @@ export function toWire(value: unknown): WireValue | undefined {
   if (value === null || typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
   if (Array.isArray(value)) return value.map((v) => toWire(v) ?? null);
   if (isRecord(value)) {
-    const out: { [key: string]: WireValue } = {};
+    const out: WireProps = {};
     for (const [k, v] of Object.entries(value)) {
       const wire = toWire(v);
       if (wire !== undefined) out[k] = wire;

@@ -23,8 +23,8 @@ import { claimMappingsDetailedDiff, ssoEnforcementDetailedDiff, ssoProviderDetai
 import { EngineLog, STDERR_DIAGNOSTICS } from "./engineLog";
 import { FUNCTIONS } from "./functions";
 import { computedOutputs, packageSchema, schemaText, type ResourceSchema } from "./packageSchema";
-import { annotateSecrets, fromStruct, rawFromStruct, toWire, unwrapSecrets, UNKNOWN, type Props } from "./propertyValues";
-import { decodeCheckRequest, decodeDiffRequest, encodeCheckResponse, type CheckRequestFields, type CheckResponseFields, type DiffRequestFields, type WireProps } from "./structCodec";
+import { annotateSecrets, fromStruct, rawFromStruct, toWire, unwrapSecrets, UNKNOWN, type Props, type WireProps } from "./propertyValues";
+import { decodeCheckRequest, decodeDiffRequest, encodeCheckResponse, type CheckRequestFields, type CheckResponseFields, type DiffRequestFields } from "./structCodec";
 import { configProblems, configSourceOf } from "./providerConfig";
 
 /** The operations every resource kind of `provider/index.ts` offers, on plain properties. */

@@ -15,10 +15,7 @@
  * object's prototype), which the input schemas then refuse.
  */
 import { Reader, Writer } from "protobufjs/minimal";
-import type { WireValue } from "./propertyValues";
-
-/** A resource's properties as they cross the wire (secrets still wrapped). */
-export type WireProps = { [key: string]: WireValue };
+import type { WireProps, WireValue } from "./propertyValues";
 
 /** What the plugin reads of a `CheckRequest`. */
 export interface CheckRequestFields {

@@ -7,8 +7,8 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { Struct, Value } from "google-protobuf/google/protobuf/struct_pb";
 import * as proto from "@pulumi/pulumi/proto/provider_pb";
-import { SECRET_SIGNATURE, SIGNATURE_KEY, type WireValue } from "../../plugin/propertyValues";
-import { decodeCheckRequest, decodeDiffRequest, encodeCheckResponse, type WireProps } from "../../plugin/structCodec";
+import { SECRET_SIGNATURE, SIGNATURE_KEY, type WireProps, type WireValue } from "../../plugin/propertyValues";
+import { decodeCheckRequest, decodeDiffRequest, encodeCheckResponse } from "../../plugin/structCodec";
 import { UNKNOWN } from "../../provider/unknowns";
 
 const key = fc.oneof(fc.string(), fc.constantFrom("claimName", "a", "B", "10", "2", "é", "__proto__", "constructor", ""));
