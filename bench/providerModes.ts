@@ -2,20 +2,40 @@
  * The no-change `pulumi preview` of the same ClaimMappings program in both provider modes, against
  * the preview of an empty program in the same run: the dynamic provider (`pulumi-torq-sso`, the
  * engine starts Pulumi's Node dynamic-provider host, which deserializes the provider from state) and
- * the plugin (`pulumi-torq-sso/plugin`, the engine starts pulumi-resource-torq). Median of RUNS runs
- * each, interleaved so load on the machine hits all three alike. Needs `pulumi` on PATH and
- * `make build` (dist/bin/pulumi-resource-torq).
+ * the plugin (`pulumi-torq-sso/plugin`, the engine starts pulumi-resource-torq). And the plugin
+ * program once more with a plugin that does no work (bench/floorPlugin, Go, built here when `go` is
+ * on PATH): what any plugin costs — the engine starting a process, the program registering N rules,
+ * the engine diffing them — so that the plugin's own share reads as `plugin / do-nothing plugin`.
+ * Median of RUNS runs each, interleaved so load on the machine hits all alike. Needs `pulumi` on PATH
+ * and `make build` (dist/bin/pulumi-resource-torq).
  *
  *   node dist/bench/providerModes.js [--sizes 10,100] [--runs 5]
  */
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import type { ClaimRule } from "../provider/schemas/claimMappings";
 import { startWorkspace } from "../emulator";
-import { createProject, type PulumiProject } from "../test/e2e/harness";
+import { createProject, PLUGIN_DIR, type PulumiProject } from "../test/e2e/harness";
 import { flag, median, timed } from "./pulumiRuns";
-import { PROVIDER_MODES } from "../test/e2e/providerModes";
+import { PLUGIN, PROVIDER_MODES } from "../test/e2e/providerModes";
+import { REPO_ROOT } from "../test/support/repo";
+
+const FLOOR = "do-nothing plugin";
+
+/** Builds bench/floorPlugin into .tmp/floor-plugin (the folder a Pulumi.yaml names); undefined, said why, without `go`. */
+function buildFloorPlugin(): string | undefined {
+  const out = path.join(REPO_ROOT, ".tmp", "floor-plugin");
+  const build = spawnSync("go", ["build", "-mod=readonly", "-trimpath", "-o", path.join(out, "pulumi-resource-torq"), "."], {
+    cwd: path.join(REPO_ROOT, "bench", "floorPlugin"),
+    encoding: "utf8",
+  });
+  if (build.status === 0) return out;
+  const why = build.error ? "no `go` on PATH" : (build.stderr.trim().split("\n")[0] ?? `go build exited ${build.status}`);
+  console.log(`(${FLOOR} left out: ${why})`);
+  return undefined;
+}
 
 const PROGRAM = `import { readFileSync } from "node:fs";
 import * as torq from "pulumi-torq-sso";
@@ -32,7 +52,7 @@ function declaredRules(count: number): ClaimRule[] {
 }
 
 /** Median no-change preview ms per mode, and the empty program's, for one list size. */
-async function benchSize(count: number, runs: number): Promise<{ empty: number; modes: Map<string, number> }> {
+async function benchSize(count: number, runs: number, floorDir: string | undefined): Promise<{ empty: number; modes: Map<string, number> }> {
   const workspace = await startWorkspace({ port: 0, rateLimitPerSecond: null });
   const projects: { name: string; project: PulumiProject }[] = [];
   try {
@@ -46,6 +66,14 @@ async function benchSize(count: number, runs: number): Promise<{ empty: number; 
       await project.ok(["up", "--yes", "--skip-preview"]);
       projects.push({ name: mode.name, project });
     }
+    if (floorDir) {
+      const floor = await createProject({ workspace, program: PROGRAM, name: "torq-sso-bench-floor", mode: PLUGIN });
+      const projectFile = path.join(floor.dir, "Pulumi.yaml");
+      writeFileSync(projectFile, readFileSync(projectFile, "utf8").replace(`path: ${PLUGIN_DIR}`, `path: ${floorDir}`));
+      writeFileSync(path.join(floor.dir, "rules.json"), JSON.stringify(declaredRules(count)));
+      await floor.ok(["up", "--yes", "--skip-preview"]);
+      projects.push({ name: FLOOR, project: floor });
+    }
     // Both modes manage the same list, which each up left as declared. Warm every project once
     // (plugins, TypeScript caches), unmeasured.
     for (const { project } of projects) await project.ok(["preview", "--expect-no-changes"]);
@@ -53,7 +81,7 @@ async function benchSize(count: number, runs: number): Promise<{ empty: number; 
     for (let run = 0; run < runs; run++) {
       for (const { name, project } of projects) samples.get(name)!.push(await timed(project, ["preview", "--expect-no-changes"]));
     }
-    const modes = new Map(PROVIDER_MODES.map((mode) => [mode.name, median(samples.get(mode.name)!)]));
+    const modes = new Map(projects.filter(({ name }) => name !== "empty").map(({ name }) => [name, median(samples.get(name)!)]));
     return { empty: median(samples.get("empty")!), modes };
   } finally {
     for (const { project } of projects) project.dispose();
@@ -70,12 +98,15 @@ async function main(): Promise<void> {
   if (spawnSync("pulumi", ["version"], { stdio: "ignore" }).status !== 0) {
     throw new Error("the Pulumi CLI is not on PATH: run `source scripts/env.sh --pulumi` first (or `make bench`)");
   }
-  console.log(`No-change preview, median of ${runs} runs (local workspace, rate limit lifted)`);
-  console.log("rules  empty ms  " + PROVIDER_MODES.map((m) => `${m.name} ms (ratio)`).join("  "));
+  const floorDir = buildFloorPlugin();
+  const columns = [...PROVIDER_MODES.map((m) => m.name), ...(floorDir ? [FLOOR] : [])];
+  console.log(`No-change preview, median of ${runs} runs (local workspace, rate limit lifted); ratios to the empty program`);
+  console.log(`rules  empty ms  ${columns.map((name) => `${name} ms (ratio)`).join("  ")}${floorDir ? `  plugin / ${FLOOR}` : ""}  load`);
   for (const count of sizes) {
-    const { empty, modes } = await benchSize(count, runs);
-    const cells = PROVIDER_MODES.map((m) => `${modes.get(m.name)!.toFixed(0)} (${(modes.get(m.name)! / empty).toFixed(2)}x)`);
-    console.log(`${String(count).padStart(5)}  ${empty.toFixed(0).padStart(8)}  ${cells.join("  ")}`);
+    const { empty, modes } = await benchSize(count, runs, floorDir);
+    const cells = columns.map((name) => `${modes.get(name)!.toFixed(0)} (${(modes.get(name)! / empty).toFixed(2)}x)`.padStart(name.length + 8));
+    const own = floorDir ? `${(modes.get(PLUGIN.name)! / modes.get(FLOOR)!).toFixed(2)}x`.padStart(`  plugin / ${FLOOR}`.length) : "";
+    console.log(`${String(count).padStart(5)}  ${empty.toFixed(0).padStart(8)}  ${cells.join("  ")}${own}  ${os.loadavg()[0]!.toFixed(2)}`);
   }
 }
 
