@@ -4,12 +4,15 @@
 // the plugin for every preview: one file parses and loads faster than a few hundred modules, and it
 // is all the plugin tarball needs besides schema.json. Unlike the provider's bundle, nothing stays
 // outside: the plugin is a process of its own, sharing no module with a program.
+// `node scripts/bundlePlugin.mjs ENTRY OUTFILE` bundles another entry point the same way (the
+// do-nothing plugin of bench/providerModes.ts).
+import process from "node:process";
 import { build } from "esbuild";
 import { axiosHttpOnly } from "./lib/esbuildAxios.mjs";
 
 await build({
-  entryPoints: ["dist/plugin/main.js"],
-  outfile: "dist/plugin/bundle.js",
+  entryPoints: [process.argv[2] ?? "dist/plugin/main.js"],
+  outfile: process.argv[3] ?? "dist/plugin/bundle.js",
   bundle: true,
   platform: "node",
   target: "node22",
