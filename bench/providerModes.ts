@@ -7,8 +7,9 @@
  * `go` is on PATH), what any plugin costs — the engine starting a process, the program registering N
  * rules, the engine diffing them — so that the plugin's own share reads as `plugin / do-nothing Go
  * plugin`; and one on the plugin's own stack (Node, @grpc/grpc-js, Pulumi's protobuf stubs), what a
- * plugin written in Node costs before it does anything. Median of RUNS runs each, interleaved so load on the machine hits all alike. Needs `pulumi` on PATH
- * and `make build` (dist/bin/pulumi-resource-torq).
+ * plugin written in Node costs before it does anything. Median of RUNS runs each, interleaved so
+ * load on the machine hits all alike. Needs `pulumi` on PATH and `make build`
+ * (dist/bin/pulumi-resource-torq).
  *
  *   node dist/bench/providerModes.js [--sizes 10,100] [--runs 5]
  */
