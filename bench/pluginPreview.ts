@@ -22,7 +22,7 @@ import * as proto from "@pulumi/pulumi/proto/provider_pb";
 import type { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
 import { startWorkspace } from "../emulator";
 import { call, LAUNCHER, startPlugin } from "../test/support/plugin";
-import { flag, median } from "./pulumiRuns";
+import { flag, median, ownerAndViewers } from "./pulumiRuns";
 
 const URN = "urn:pulumi:dev::bench::torq:index:ClaimMappings::rules";
 const TYPE = "torq:index:ClaimMappings";
@@ -39,12 +39,6 @@ interface Preview {
   outputs: Record<string, unknown>;
 }
 
-function declaredRules(count: number): Array<Record<string, string>> {
-  return [
-    { claimName: "email", claimValue: "owner@example.com", role: "Owner" },
-    ...Array.from({ length: count - 1 }, (_, i) => ({ claimName: "groups", claimValue: `group-${i + 1}`, role: "Viewer" })),
-  ];
-}
 
 const configure = (client: ResourceProviderClient, config: Record<string, string>) =>
   call<proto.ConfigureRequest, proto.ConfigureResponse>(
@@ -158,7 +152,7 @@ async function main(): Promise<void> {
   const engine = await LogSink.start();
   try {
     const config = { apiUrl: workspace.url, clientId: workspace.ownerKey.client_id, clientSecret: workspace.ownerKey.client_secret };
-    const preview = await setUp(engine, plugins[0]!.command, env, { config, news: { mappings: declaredRules(rules), overwriteExisting: true } });
+    const preview = await setUp(engine, plugins[0]!.command, env, { config, news: { mappings: ownerAndViewers(rules), overwriteExisting: true } });
     // Warm each plugin's code cache (written after its first operation), unmeasured.
     for (const plugin of plugins) for (let i = 0; i < 2; i++) await previewOnce(engine, plugin.command, env, preview);
     const samples = plugins.map(() => new Map<Step, number[]>(STEPS.map((s) => [s, []])));

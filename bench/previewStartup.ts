@@ -16,7 +16,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import type { ClaimRule } from "../provider/schemas/claimMappings";
+import { ownerAndViewers } from "./pulumiRuns";
 import { startWorkspace } from "../emulator";
 import { createProject, type PulumiProject } from "../test/e2e/harness";
 import { REPO_ROOT } from "../test/support/repo";
@@ -103,11 +103,7 @@ async function main(): Promise<void> {
   const workspace = await startWorkspace({ port: 0, testHooks: true, rateLimitPerSecond: null });
   const project = await createProject({ workspace, program: PROGRAM, name: "torq-sso-bench-startup" });
   try {
-    const rules: ClaimRule[] = [
-      { claimName: "email", claimValue: "owner@example.com", role: "Owner" },
-      ...Array.from({ length: RULES - 1 }, (_, i) => ({ claimName: "groups", claimValue: `group-${i + 1}`, role: "Viewer" })),
-    ];
-    writeFileSync(path.join(project.dir, "rules.json"), JSON.stringify(rules));
+    writeFileSync(path.join(project.dir, "rules.json"), JSON.stringify(ownerAndViewers(RULES)));
     await project.ok(["up", "--yes", "--skip-preview"]);
     const transpileOnly = { PULUMI_NODEJS_TRANSPILE_ONLY: "true" };
     // Unset, ts-node's choice falls to tsconfig.json's noCheck, else to type-checking.

@@ -17,10 +17,9 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { ClaimRule } from "../provider/schemas/claimMappings";
 import { startWorkspace } from "../emulator";
 import { createProject, PLUGIN_DIR, type PulumiProject } from "../test/e2e/harness";
-import { flag, median, timed } from "./pulumiRuns";
+import { flag, median, ownerAndViewers, timed } from "./pulumiRuns";
 import { PLUGIN, PROVIDER_MODES } from "../test/e2e/providerModes";
 import { REPO_ROOT } from "../test/support/repo";
 
@@ -60,12 +59,6 @@ export const ruleCount = new torq.ClaimMappings("rules", { mappings, overwriteEx
 `;
 const EMPTY_PROGRAM = "export {};\n";
 
-function declaredRules(count: number): ClaimRule[] {
-  return [
-    { claimName: "email", claimValue: "owner@example.com", role: "Owner" },
-    ...Array.from({ length: count - 1 }, (_, i) => ({ claimName: "groups", claimValue: `group-${i + 1}`, role: "Viewer" })),
-  ];
-}
 
 /** Median no-change preview ms per mode, and the empty program's, for one list size. */
 async function benchSize(count: number, runs: number, floors: readonly Floor[]): Promise<{ empty: number; modes: Map<string, number> }> {
@@ -77,7 +70,7 @@ async function benchSize(count: number, runs: number, floors: readonly Floor[]):
     projects.push({ name: "empty", project: empty });
     for (const mode of PROVIDER_MODES) {
       const project = await createProject({ workspace, program: PROGRAM, name: "torq-sso-bench-modes", mode });
-      writeFileSync(path.join(project.dir, "rules.json"), JSON.stringify(declaredRules(count)));
+      writeFileSync(path.join(project.dir, "rules.json"), JSON.stringify(ownerAndViewers(count)));
       process.stderr.write(`bench: ${count} rules, ${mode.name}: up\n`);
       await project.ok(["up", "--yes", "--skip-preview"]);
       projects.push({ name: mode.name, project });
@@ -86,7 +79,7 @@ async function benchSize(count: number, runs: number, floors: readonly Floor[]):
       const project = await createProject({ workspace, program: PROGRAM, name: "torq-sso-bench-floor", mode: PLUGIN });
       const projectFile = path.join(project.dir, "Pulumi.yaml");
       writeFileSync(projectFile, readFileSync(projectFile, "utf8").replace(`path: ${PLUGIN_DIR}`, `path: ${floor.dir}`));
-      writeFileSync(path.join(project.dir, "rules.json"), JSON.stringify(declaredRules(count)));
+      writeFileSync(path.join(project.dir, "rules.json"), JSON.stringify(ownerAndViewers(count)));
       await project.ok(["up", "--yes", "--skip-preview"]);
       projects.push({ name: floor.name, project });
     }

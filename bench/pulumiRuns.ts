@@ -1,9 +1,18 @@
 /**
  * What the benchmarks that time real `pulumi` runs share: reading a `--name value` flag, timing one
- * run, and the median of several.
+ * run, the median of several, and the rule list most of them declare.
  */
 import { performance } from "node:perf_hooks";
+import type { ClaimRule } from "../provider/schemas/claimMappings";
 import type { PulumiProject } from "../test/e2e/harness";
+
+/** `count` rules: the owner e-mail rule the guard wants first, then group rules giving Viewer. */
+export function ownerAndViewers(count: number): ClaimRule[] {
+  return [
+    { claimName: "email", claimValue: "owner@example.com", role: "Owner" },
+    ...Array.from({ length: count - 1 }, (_, i) => ({ claimName: "groups", claimValue: `group-${i + 1}`, role: "Viewer" })),
+  ];
+}
 
 /** The value after `--name` on the command line, or the fallback. */
 export function flag(name: string, fallback: string): string {

@@ -15,16 +15,12 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as proto from "@pulumi/pulumi/proto/provider_pb";
 import type { WireProps } from "../plugin/propertyValues";
 import { decodeCheckRequest, decodeDiffRequest, encodeCheckResponse } from "../plugin/structCodec";
-import { flag, median } from "./pulumiRuns";
+import { flag, median, ownerAndViewers } from "./pulumiRuns";
 
 type Codec = "google-protobuf" | "structCodec";
 
 function properties(rules: number): WireProps {
-  const mappings = [
-    { claimName: "email", claimValue: "owner@example.com", role: "Owner" },
-    ...Array.from({ length: rules - 1 }, (_, i) => ({ claimName: "groups", claimValue: `group-${i + 1}`, role: "Viewer" })),
-  ];
-  return { mappings, overwriteExisting: true, breakGlassOwners: ["owner@example.com"] };
+  return { mappings: ownerAndViewers(rules) as WireProps[], overwriteExisting: true, breakGlassOwners: ["owner@example.com"] };
 }
 
 /** One preview's messages: the two requests as bytes, and the response's inputs. */
